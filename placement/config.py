@@ -1,0 +1,93 @@
+"""Configuration read from environment variables, with the defaults a newcomer needs."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """The service cannot start with the configuration it was given."""
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path: str) -> dict[str, Any]:
+    """The settings of one app, from the environment (documented in the README)."""
+    default_db = "sqlite:///" + str(Path(instance_path) / "placements.sqlite")
+    demo = _flag("PLACEMENT_DEMO")
+    debug = _flag("FLASK_DEBUG")
+    return {
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "DEMO": demo,
+        "DEBUG": debug,
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        "MAIL_BACKEND": os.environ.get(
+            "MAIL_BACKEND",
+            "console" if (demo or debug or not os.environ.get("MAIL_SERVER")) else "smtp",
+        ),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _flag("MAIL_USE_SSL"),
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Digital Talent Placements <placements@example.org>"
+        ),
+        "SERVER_NAME": os.environ.get("SERVER_NAME"),
+        "TRUSTED_HOSTS": _split(os.environ.get("TRUSTED_HOSTS")),
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", default=not (demo or debug)),
+        "OFFER_DEADLINE_DAYS": int(os.environ.get("OFFER_DEADLINE_DAYS", "7")),
+        "HSTS": _flag("HSTS", default=not (demo or debug)),
+    }
+
+
+def _split(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+    "SESSION_IDLE_MINUTES": 30,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "PASSWORD_RESET_HOURS": 2,
+    "INVITATION_DAYS": 14,
+    "RATELIMIT_SIGN_IN": "10 per 5 minutes",
+    "SERVICE_NAME": "Digital Talent Placements",
+    "TARGET_STUDENTS_PLACED": 500,
+    "TARGET_ORGANISATIONS": 400,
+    "TESTING": False,
+}
+
+
+def check(config: dict[str, Any]) -> None:
+    """Refuse to start with settings that would be unsafe."""
+    if not config.get("SECRET_KEY"):
+        if config.get("DEBUG") or config.get("DEMO") or config.get("TESTING"):
+            config["SECRET_KEY"] = os.urandom(32).hex()
+        else:
+            raise ConfigError(
+                "SECRET_KEY is not set. Set it to a long random value, for example the output of "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+            )
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://"):
+        config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.removeprefix(
+            "postgresql://"
+        )

@@ -1,0 +1,66 @@
+"""Typed SQLAlchemy models: one module per part of the service, all re-exported here."""
+
+from placement.models.accounts import (
+    ROLES,
+    Invitation,
+    PasswordResetToken,
+    User,
+)
+from placement.models.audit import AuditEvent
+from placement.models.organisations import (
+    ORGANISATION_STATUSES,
+    ROLE_STATUSES,
+    WORK_MODES,
+    Organisation,
+    OrganisationInterest,
+    OrganisationMember,
+    PlacementRole,
+    RoleSkill,
+)
+from placement.models.placements import (
+    OFFER_STATUSES,
+    PLACEMENT_STATUSES,
+    Feedback,
+    Offer,
+    Placement,
+)
+from placement.models.rounds import PROPOSAL_STATUSES, ROUND_STATUSES, MatchingRound, Proposal
+from placement.models.students import (
+    PROFILE_STATUSES,
+    EqualityMonitoring,
+    Skill,
+    StudentPreference,
+    StudentProfile,
+    StudentSkill,
+)
+
+__all__ = [
+    "OFFER_STATUSES",
+    "ORGANISATION_STATUSES",
+    "PLACEMENT_STATUSES",
+    "PROFILE_STATUSES",
+    "PROPOSAL_STATUSES",
+    "ROLES",
+    "ROLE_STATUSES",
+    "ROUND_STATUSES",
+    "WORK_MODES",
+    "AuditEvent",
+    "EqualityMonitoring",
+    "Feedback",
+    "Invitation",
+    "MatchingRound",
+    "Offer",
+    "Organisation",
+    "OrganisationInterest",
+    "OrganisationMember",
+    "PasswordResetToken",
+    "Placement",
+    "PlacementRole",
+    "Proposal",
+    "RoleSkill",
+    "Skill",
+    "StudentPreference",
+    "StudentProfile",
+    "StudentSkill",
+    "User",
+]

@@ -1,0 +1,78 @@
+"""Matching rounds and the proposals they produce."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from placement.extensions import db
+from placement.models._types import UTCDateTime, one_of, utcnow
+
+if TYPE_CHECKING:
+    from placement.models.accounts import User
+    from placement.models.organisations import PlacementRole
+    from placement.models.students import StudentProfile
+
+ROUND_STATUSES = ("draft", "running", "completed", "failed")
+PROPOSAL_STATUSES = ("proposed", "approved", "rejected", "offered", "superseded")
+
+
+class MatchingRound(db.Model):
+    __tablename__ = "matching_rounds"
+    __table_args__ = (one_of("status", ROUND_STATUSES, "status_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Which students and roles it covers; None means "everyone ready for matching".
+    scope: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    snapshot_sha256: Mapped[str | None] = mapped_column(String(64))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result_sha256: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    previous_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("matching_rounds.id", ondelete="SET NULL")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    created_by: Mapped[User | None] = relationship()
+    proposals: Mapped[list[Proposal]] = relationship(
+        back_populates="round", cascade="all, delete-orphan"
+    )
+
+
+class Proposal(db.Model):
+    __tablename__ = "proposals"
+    __table_args__ = (
+        one_of("status", PROPOSAL_STATUSES, "status_known"),
+        CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
+        UniqueConstraint("round_id", "student_id", name="uq_proposals_round_student"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("matching_rounds.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("student_profiles.id", ondelete="CASCADE"), index=True
+    )
+    role_id: Mapped[int] = mapped_column(
+        ForeignKey("placement_roles.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[float]
+    breakdown: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    locked: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+
+    round: Mapped[MatchingRound] = relationship(back_populates="proposals")
+    student: Mapped[StudentProfile] = relationship()
+    role: Mapped[PlacementRole] = relationship()

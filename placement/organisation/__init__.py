@@ -1,0 +1,10 @@
+"""The organisation area: every route here needs a signed-in organisation account."""
+
+from flask import Blueprint
+
+from placement.access import restrict_to
+
+bp = Blueprint("organisation", __name__, url_prefix="/organisation")
+restrict_to(bp, "organisation")
+
+from placement.organisation import routes  # noqa: E402,F401

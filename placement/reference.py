@@ -1,0 +1,78 @@
+"""Reference data shipped in fixtures/: boroughs, universities, sectors, skill levels, wages."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from placement import FIXTURES_DIR
+
+
+def _rows(name: str, folder: Path = FIXTURES_DIR) -> list[dict[str, str]]:
+    with (folder / name).open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@cache
+def boroughs() -> dict[str, str]:
+    """Borough id -> name, in alphabetical order of name."""
+    rows = sorted(_rows("london-boroughs.csv"), key=lambda row: row["name"])
+    return {row["id"]: row["name"] for row in rows}
+
+
+@cache
+def universities() -> dict[str, str]:
+    rows = sorted(_rows("universities.csv"), key=lambda row: row["name"])
+    return {row["id"]: row["name"] for row in rows}
+
+
+@cache
+def sectors() -> dict[str, str]:
+    return {row["id"]: row["label"] for row in _rows("sectors.csv")}
+
+
+@cache
+def skill_levels() -> dict[int, tuple[str, str]]:
+    """Level -> (name, plain-English description)."""
+    return {
+        int(row["level"]): (row["name"], row["description"]) for row in _rows("skill-levels.csv")
+    }
+
+
+@dataclass(frozen=True)
+class WageRate:
+    in_force_from: date
+    pence_per_hour: int
+    source: str
+
+
+@cache
+def living_wage_rates() -> tuple[WageRate, ...]:
+    rows = [
+        WageRate(
+            date.fromisoformat(row["in_force_from"]), int(row["pence_per_hour"]), row["source"]
+        )
+        for row in _rows("london-living-wage.csv")
+    ]
+    return tuple(sorted(rows, key=lambda rate: rate.in_force_from))
+
+
+def living_wage_on(day: date) -> WageRate | None:
+    """The London Living Wage in force on a day: the latest rate announced on or before it."""
+    in_force = [rate for rate in living_wage_rates() if rate.in_force_from <= day]
+    return in_force[-1] if in_force else None
+
+
+RQF_LEVELS = {
+    3: "Level 3: A levels, BTEC National or equivalent",
+    4: "Level 4: first year of a bachelor's degree, HNC or Certificate of Higher Education",
+    5: "Level 5: second year of a bachelor's degree, foundation degree or HND",
+    6: "Level 6: bachelor's degree (final year), including degree apprenticeships",
+    7: "Level 7: master's degree, such as an MSc or MA",
+    8: "Level 8: doctorate, such as a PhD",
+}
+
+WORK_MODE_LABELS = {"on-site": "On site", "hybrid": "Hybrid", "remote": "Remote"}

@@ -1,0 +1,56 @@
+"""Jinja set-up: GOV.UK Frontend macros, the CSP nonce and the navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, url_for
+from flask_login import current_user
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from placement import TEMPLATES_DIR
+
+NAVIGATION = {
+    "student": [("Your profile", "student.dashboard"), ("Roles", "student.roles")],
+    "organisation": [("Your organisation", "organisation.dashboard")],
+    "coordinator": [("Overview", "coordinator.dashboard")],
+}
+
+
+def navigation() -> list[dict[str, Any]]:
+    """Links for the service navigation, for whoever is signed in."""
+    if not current_user.is_authenticated:
+        return [
+            {"text": "Sign in", "href": url_for("auth.sign_in")},
+        ]
+    links = [
+        {"text": text, "href": url_for(endpoint)}
+        for text, endpoint in NAVIGATION.get(current_user.role, [])
+    ]
+    links.append({"text": "Sign out", "href": url_for("auth.sign_out")})
+    return links
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(TEMPLATES_DIR)),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+    app.context_processor(
+        lambda: {
+            "service_name": app.config["SERVICE_NAME"],
+            "is_demo": app.config["DEMO"],
+            "service_navigation": navigation,
+        }
+    )

@@ -1,0 +1,125 @@
+"""Fixtures for the service's tests: one app per test on each configured database.
+
+Every database test runs on SQLite and, when TEST_DATABASE_URL is set, also on that database.
+The schema is created once per database; after each test every table but the taxonomy is emptied.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from flask import Flask
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from placement import create_app, passwords
+from placement.extensions import db
+from placement.services import taxonomy
+
+# Tests hash many passwords: use the cheapest argon2id settings there (never in the service).
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+KEPT_TABLES = {"skills"}
+
+
+def _database_urls(tmp_root: Path) -> list[pytest.param]:
+    urls = [pytest.param(f"sqlite:///{tmp_root / 'test.sqlite'}", id="sqlite")]
+    if os.environ.get("TEST_DATABASE_URL"):
+        urls.append(pytest.param(os.environ["TEST_DATABASE_URL"], id="postgresql"))
+    return urls
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_url" in metafunc.fixturenames:
+        root = Path(os.environ.get("PYTEST_DB_DIR", "/tmp")) / f"placement-tests-{os.getpid()}"
+        root.mkdir(parents=True, exist_ok=True)
+        metafunc.parametrize("database_url", _database_urls(root), indirect=True, scope="session")
+
+
+def test_config(database_url: str, **overrides: object) -> dict[str, object]:
+    config: dict[str, object] = {
+        "TESTING": True,
+        "SECRET_KEY": "test secret key, not for production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_BACKEND": "locmem",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SESSION_COOKIE_SECURE": False,
+        "HSTS": False,
+        "DEMO": False,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A database with the service's schema and taxonomy, created once per session."""
+    url = request.param
+    app = create_app(test_config(url))
+    with app.app_context():
+        db.drop_all()
+        if url.startswith("postgresql"):
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+        taxonomy.load_skills(db.session)
+        db.session.commit()
+    yield url
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _empty_tables(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in KEPT_TABLES:
+                connection.execute(table.delete())
+    engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, database session and `g`, as in production.
+
+    The test's own context (used by factories and assertions) is set aside during the request,
+    and its session forgets what it loaded, so the test sees what the request wrote.
+    """
+
+    def open(self, *args: object, **kwargs: object):  # type: ignore[override]
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            db.session.expire_all()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app(test_config(database_url))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    _empty_tables(database_url)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app: Flask) -> list:
+    """The emails the service sent during the test (flask-mailman's locmem backend)."""
+    mailman = app.extensions["mailman"]
+    mailman.outbox = []
+    return mailman.outbox

@@ -1,0 +1,1 @@
+"""Helpers shared by the service's tests: factories and a form-posting client."""
