@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
@@ -13,8 +13,17 @@ from placement import TEMPLATES_DIR
 
 NAVIGATION = {
     "student": [("Your profile", "student.dashboard"), ("Roles", "student.roles")],
-    "organisation": [("Your organisation", "organisation.dashboard")],
-    "coordinator": [("Overview", "coordinator.dashboard")],
+    "organisation": [
+        ("Your organisation", "organisation.dashboard"),
+        ("Roles", "organisation.roles"),
+    ],
+    "coordinator": [
+        ("Programme", "coordinator.dashboard"),
+        ("Organisations", "coordinator.organisations"),
+        ("Rounds", "coordinator.rounds"),
+        ("Reports", "coordinator.reports"),
+        ("Audit log", "coordinator.audit"),
+    ],
 }
 
 
@@ -25,8 +34,9 @@ def navigation() -> list[dict[str, Any]]:
             {"text": "Sign in", "href": url_for("auth.sign_in")},
         ]
     links = [
-        {"text": text, "href": url_for(endpoint)}
+        {"text": text, "href": url_for(endpoint), "active": request.endpoint == endpoint}
         for text, endpoint in NAVIGATION.get(current_user.role, [])
+        if endpoint in current_app.view_functions
     ]
     links.append({"text": "Sign out", "href": url_for("auth.sign_out")})
     return links

@@ -1,0 +1,24 @@
+"""Helpers for browser tests: the accessibility check and screenshots kept as artefacts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+
+
+def assert_accessible(axe: Axe, page: Page) -> None:
+    """axe-core finds no WCAG 2.0/2.1/2.2 A or AA, nor best-practice, violations on the page."""
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    violations = results.response["violations"]
+    assert violations == [], f"{page.url}: " + results.generate_report()
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Keep a full-page screenshot as a test artefact in test-artifacts/."""
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTEFACTS / f"{name}.png", full_page=True)
