@@ -1,0 +1,165 @@
+"""Solve a round: snapshot in, ``placement-result/1`` out; and what-if alternatives."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from .assignment import Pair, assign_with_method
+from .formats import ALGORITHMS
+from .results import build_result
+from .scoring import SCORE_UNIT
+from .snapshot import Prepared, prepare
+from .stability import deferred_acceptance, preference_keys
+
+
+def optimal_pairs(prepared: Prepared, extra_locked: tuple[Pair, ...] = ()) -> list[Pair]:
+    """The optimal assignment (locked pairs and ``extra_locked`` kept), ties broken by lottery."""
+    return optimal_pairs_and_method(prepared, extra_locked)[0]
+
+
+def optimal_pairs_and_method(
+    prepared: Prepared, extra_locked: tuple[Pair, ...] = ()
+) -> tuple[list[Pair], str]:
+    """:func:`optimal_pairs` and the solver method used (``dense`` or ``sparse``)."""
+    problem = prepared.problem
+    row_order, col_order = prepared.draw_orders()
+    return assign_with_method(
+        prepared.scores,
+        prepared.acceptable,
+        problem.places,
+        locked=list(problem.locked) + list(extra_locked),
+        objective=prepared.parameters["objective"],
+        row_order=row_order,
+        col_order=col_order,
+    )
+
+
+def stable_pairs(prepared: Prepared) -> list[Pair]:
+    """Student-proposing deferred acceptance on the completed preference lists."""
+    problem = prepared.problem
+    ranks = (problem.student_pref_rank, problem.role_pref_rank, problem.role_pref_length)
+    student_key, role_key = preference_keys(ranks, prepared.units, prepared.acceptable)
+    ticket = prepared.pair_tickets()
+    return deferred_acceptance(student_key, role_key, ticket, problem.places, list(problem.locked))
+
+
+def solve_round(
+    snapshot: dict[str, Any], *, algorithm: str = "optimal", include_scores: bool = False
+) -> dict[str, Any]:
+    """Solve a ``placement-round/1`` snapshot.
+
+    Parameters
+    ----------
+    snapshot : dict
+        Parsed round JSON (validated here; :class:`matching.SnapshotError` on bad input).
+    algorithm : {"optimal", "stable"}
+        ``optimal``: exact optimum of the round's objective by ``linear_sum_assignment``.
+        ``stable``: student-proposing deferred acceptance.
+    include_scores : bool
+        Add ``scores``: every feasible pair with its score.
+
+    Returns
+    -------
+    dict
+        A ``placement-result/1`` document. Two solves of the same snapshot (in any list order)
+        have the same ``result_sha256``.
+
+    Examples
+    --------
+    >>> from matching.synthetic import synthetic_round
+    >>> result = solve_round(synthetic_round(20, 8, seed=1))
+    >>> result["format"]
+    'placement-result/1'
+    """
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"algorithm must be 'optimal' or 'stable', not {algorithm!r}")
+    started = time.perf_counter()
+    prepared = prepare(snapshot)
+    if algorithm == "optimal":
+        pairs, method = optimal_pairs_and_method(prepared)
+    else:
+        pairs, method = stable_pairs(prepared), "stable"
+    return build_result(
+        prepared,
+        pairs,
+        method=method,
+        algorithm=algorithm,
+        started=started,
+        include_scores=include_scores,
+    )
+
+
+def _objective(prepared: Prepared, pairs: list[Pair]) -> tuple[int, int]:
+    return len(pairs), int(sum(int(prepared.units[s, r]) for s, r in pairs))
+
+
+def _candidates(prepared: Prepared, student: int, current: int | None) -> list[int]:
+    """Acceptable roles other than ``current`` with a place not held by a lock, best first."""
+    problem = prepared.problem
+    locked_count = np.bincount([r for _, r in problem.locked], minlength=len(problem.role_ids))
+    open_roles = np.flatnonzero(prepared.acceptable[student] & (locked_count < problem.places))
+    roles = [int(r) for r in open_roles if r != current]
+    return sorted(roles, key=lambda r: (-int(prepared.units[student, r]), problem.role_ids[r]))
+
+
+def _forced(prepared: Prepared, student: int, role: int, base: tuple[int, int]) -> dict[str, Any]:
+    """Objective when ``(student, role)`` is locked and the rest re-solved, and its cost."""
+    placed, units = _objective(prepared, optimal_pairs(prepared, ((student, role),)))
+    return {
+        "role": prepared.problem.role_ids[role],
+        "score": int(prepared.units[student, role]) / SCORE_UNIT,
+        "placed": placed,
+        "total_score": units / SCORE_UNIT,
+        "cost": {"placed": base[0] - placed, "total_score": (base[1] - units) / SCORE_UNIT},
+    }
+
+
+def alternatives(snapshot: dict[str, Any], student_id: str, limit: int = 5) -> dict[str, Any]:
+    """The best other roles for a student and what forcing each would cost the round.
+
+    Parameters
+    ----------
+    student_id : str
+    limit : int
+        How many alternatives, best score first (ties by role id).
+
+    Returns
+    -------
+    dict
+        ``{"student", "current": {"role", "score"} | None, "locked": bool, "objective":
+        {"placed", "total_score"}, "alternatives": [{"role", "score", "placed", "total_score",
+        "cost": {"placed", "total_score"}}]}``. ``cost`` is the optimal objective minus the
+        objective when the pair is locked and the rest re-solved (0 = free to choose). Only
+        feasible roles scoring at least ``min_score`` with a place that is not locked count. A
+        locked student has no alternatives.
+
+    Raises
+    ------
+    KeyError
+        If ``student_id`` is not in the snapshot.
+    """
+    prepared = prepare(snapshot)
+    problem = prepared.problem
+    if student_id not in problem.student_ids:
+        raise KeyError(f"unknown student id {student_id!r}")
+    student = problem.student_ids.index(student_id)
+    base = optimal_pairs(prepared)
+    objective = _objective(prepared, base)
+    current = next((r for s, r in base if s == student), None)
+    is_locked = any(s == student for s, _ in problem.locked)
+    options = [] if is_locked else _candidates(prepared, student, current)[:limit]
+    return {
+        "student": student_id,
+        "current": None
+        if current is None
+        else {
+            "role": problem.role_ids[current],
+            "score": int(prepared.units[student, current]) / SCORE_UNIT,
+        },
+        "locked": is_locked,
+        "objective": {"placed": objective[0], "total_score": objective[1] / SCORE_UNIT},
+        "alternatives": [_forced(prepared, student, role, objective) for role in options],
+    }
