@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching import build_problem, component_matrices, score_matrix, travel_km, validate_snapshot
+from matching.checks import TOLERANCE
 from matching.reference import pair_score
 from matching.synthetic import role_profile, round_of, student_profile, synthetic_round
 
@@ -134,7 +135,7 @@ def test_vectorised_scores_equal_the_per_pair_reference(seed, n_students, n_role
     for i, student in enumerate(snapshot["students"]):
         for j, role in enumerate(snapshot["roles"]):
             score, breakdown = pair_score(student, role, snapshot["parameters"]["weights"])
-            assert abs(scores[i, j] - score) <= 1e-6
+            assert abs(scores[i, j] - score) <= TOLERANCE
             for name, value in breakdown.items():
                 assert components[name][i, j] == pytest.approx(value, abs=1e-9)
 
