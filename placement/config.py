@@ -72,6 +72,10 @@ DEFAULTS: dict[str, Any] = {
     "SERVICE_NAME": "Digital Talent Placements",
     "TARGET_STUDENTS_PLACED": 500,
     "TARGET_ORGANISATIONS": 400,
+    # Share of placed students who are young women: the digital workforce baseline to beat.
+    "TARGET_WOMEN_SHARE": 0.17,
+    # CSV imports are the largest uploads; bigger requests get the "too large" page (413).
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "TESTING": False,
 }
 

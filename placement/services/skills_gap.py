@@ -1,0 +1,173 @@
+"""Skills demand and supply: what organisations ask for against what students offer.
+
+Demand for a skill at a level is the number of places on published or closed roles (of verified
+organisations) asking for it at that level, required or desired. Supply is the number of students
+with a submitted profile who hold the skill at that level or above. The gap is demand - supply.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from placement.models import (
+    Organisation,
+    PlacementRole,
+    RoleSkill,
+    Skill,
+    StudentProfile,
+    StudentSkill,
+)
+
+DEMAND_STATUSES = ("published", "closed")
+
+
+def quarter_of(day: date) -> str:
+    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+
+
+@dataclass(frozen=True)
+class Filters:
+    sector: str | None = None
+    period: str | None = None
+    university: str | None = None
+
+
+@dataclass(frozen=True)
+class GapRow:
+    skill_id: str
+    skill: str
+    level: int
+    required_places: int
+    desired_places: int
+    supply: int
+
+    @property
+    def demand(self) -> int:
+        return self.required_places + self.desired_places
+
+    @property
+    def gap(self) -> int:
+        return self.demand - self.supply
+
+
+def _demand(session: Session, filters: Filters) -> dict[tuple[str, int], list[int]]:
+    """(skill, level) -> [places asking for it as required, places asking for it as desired]."""
+    query = (
+        select(RoleSkill.skill_id, RoleSkill.level, RoleSkill.required, PlacementRole)
+        .join(PlacementRole, PlacementRole.id == RoleSkill.role_id)
+        .join(Organisation, Organisation.id == PlacementRole.organisation_id)
+        .where(PlacementRole.status.in_(DEMAND_STATUSES), Organisation.status == "verified")
+    )
+    if filters.sector:
+        query = query.where(PlacementRole.sector == filters.sector)
+    demand: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    for skill_id, level, required, role in session.execute(query):
+        if filters.period and quarter_of(role.start_date) != filters.period:
+            continue
+        demand[(skill_id, level)][0 if required else 1] += role.places
+    return demand
+
+
+def _supply(session: Session, skills: set[str], university: str | None) -> dict[str, list[int]]:
+    """Skill -> students holding it at each level 1-5 or above (index level - 1)."""
+    if not skills:
+        return {}
+    query = (
+        select(StudentSkill.skill_id, StudentSkill.level)
+        .join(StudentProfile, StudentProfile.id == StudentSkill.student_id)
+        .where(StudentProfile.status == "submitted", StudentSkill.skill_id.in_(skills))
+    )
+    if university:
+        query = query.where(StudentProfile.university_id == university)
+    at_least: dict[str, list[int]] = defaultdict(lambda: [0] * 5)
+    for skill_id, level in session.execute(query):
+        for below in range(min(level, 5)):
+            at_least[skill_id][below] += 1
+    return at_least
+
+
+def gaps(session: Session, filters: Filters | None = None) -> list[GapRow]:
+    """Every (skill, level) in demand, the largest gap first."""
+    filters = filters or Filters()
+    demand = _demand(session, filters)
+    skills = {skill_id for skill_id, _ in demand}
+    supply = _supply(session, skills, filters.university)
+    labels = dict(session.execute(select(Skill.id, Skill.label).where(Skill.id.in_(skills))).all())
+    rows = [
+        GapRow(
+            skill_id,
+            labels.get(skill_id, skill_id),
+            level,
+            required,
+            desired,
+            supply.get(skill_id, [0] * 5)[level - 1],
+        )
+        for (skill_id, level), (required, desired) in demand.items()
+    ]
+    return sorted(rows, key=lambda row: (-row.gap, -row.demand, row.skill, row.level))
+
+
+def periods(session: Session) -> list[str]:
+    """Quarters in which roles that count towards demand start, in order."""
+    starts = session.execute(
+        select(PlacementRole.start_date).where(PlacementRole.status.in_(DEMAND_STATUSES)).distinct()
+    ).scalars()
+    return sorted({quarter_of(day) for day in starts})
+
+
+def sectors_in_demand(session: Session) -> list[str]:
+    return sorted(
+        set(
+            session.execute(
+                select(PlacementRole.sector).where(PlacementRole.status.in_(DEMAND_STATUSES))
+            ).scalars()
+        )
+    )
+
+
+def largest_by(
+    session: Session, key: str, values: list[str], filters: Filters, top: int = 3
+) -> list[tuple[str, list[GapRow]]]:
+    """The largest gaps within each sector or each quarter (key "sector" or "period")."""
+    found = []
+    for value in values:
+        narrowed = Filters(
+            sector=value if key == "sector" else filters.sector,
+            period=value if key == "period" else filters.period,
+            university=filters.university,
+        )
+        found.append((value, [row for row in gaps(session, narrowed) if row.gap > 0][:top]))
+    return found
+
+
+CSV_HEADER = [
+    "skill_id",
+    "skill",
+    "level",
+    "required_places",
+    "desired_places",
+    "demand_places",
+    "students_at_or_above_level",
+    "gap",
+]
+
+
+def csv_rows(rows: list[GapRow]) -> list[list[object]]:
+    return [
+        [
+            row.skill_id,
+            row.skill,
+            row.level,
+            row.required_places,
+            row.desired_places,
+            row.demand,
+            row.supply,
+            row.gap,
+        ]
+        for row in rows
+    ]
