@@ -101,6 +101,8 @@ class PlacementRole(db.Model):
     pay_pence_per_hour: Mapped[int]
     min_rqf_level: Mapped[int] = mapped_column(default=6)
     status: Mapped[str] = mapped_column(String(20), default="draft")
+    # Asked to publish before the organisation was verified: published on verification.
+    publish_on_verification: Mapped[bool] = mapped_column(default=False)
     copied_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("placement_roles.id", ondelete="SET NULL")
     )
