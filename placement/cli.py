@@ -19,6 +19,10 @@ from placement.services import accounts, taxonomy
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_coordinator)
     app.cli.add_command(load_reference_data)
+    from placement.round_cli import offers_group, round_group
+
+    app.cli.add_command(round_group)
+    app.cli.add_command(offers_group)
 
 
 def _create_app() -> Flask:

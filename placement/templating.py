@@ -12,10 +12,15 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from placement import TEMPLATES_DIR
 
 NAVIGATION = {
-    "student": [("Your profile", "student.dashboard"), ("Roles", "student.roles")],
+    "student": [
+        ("Your profile", "student.dashboard"),
+        ("Roles", "student.roles"),
+        ("Offers", "student.offers"),
+    ],
     "organisation": [
         ("Your organisation", "organisation.dashboard"),
         ("Roles", "organisation.roles"),
+        ("Offers", "organisation.offers"),
     ],
     "coordinator": [
         ("Programme", "coordinator.dashboard"),

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from placement.extensions import db
@@ -17,7 +26,9 @@ if TYPE_CHECKING:
     from placement.models.students import StudentProfile
 
 ROUND_STATUSES = ("draft", "running", "completed", "failed")
-PROPOSAL_STATUSES = ("proposed", "approved", "rejected", "offered", "superseded")
+# "closed": the offer made from it was declined, expired or withdrawn (the student is free again).
+PROPOSAL_STATUSES = ("proposed", "approved", "rejected", "offered", "superseded", "closed")
+_HELD = text("status IN ('approved', 'offered')")
 
 
 class MatchingRound(db.Model):
@@ -54,6 +65,14 @@ class Proposal(db.Model):
         one_of("status", PROPOSAL_STATUSES, "status_known"),
         CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
         UniqueConstraint("round_id", "student_id", name="uq_proposals_round_student"),
+        # A student is approved (or offered) at most once, across every round.
+        Index(
+            "uq_proposals_student_held",
+            "student_id",
+            unique=True,
+            sqlite_where=_HELD,
+            postgresql_where=_HELD,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

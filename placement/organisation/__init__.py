@@ -8,3 +8,4 @@ bp = Blueprint("organisation", __name__, url_prefix="/organisation")
 restrict_to(bp, "organisation")
 
 from placement.organisation import routes  # noqa: E402,F401
+from placement.organisation import offers  # noqa: E402,F401

@@ -6,6 +6,7 @@ rows here too. Equality monitoring is never read: the snapshot has no field for 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -213,3 +214,123 @@ def pool_for_role(session: Session, role: PlacementRole) -> dict[str, Any]:
     students = ready_students(session)
     snapshot = build_snapshot(session, students, [role], places={role.id: max(role.places, 1)})
     return matching.pool_size(snapshot, role_key(role.id))
+
+
+# Rounds: the snapshot a coordinator's round runs on, the engine's answer turned back into rows.
+
+SnapshotError = matching.SnapshotError
+DEFAULT_PARAMETERS = matching.DEFAULT_PARAMETERS
+# Fields of a snapshot entry that may drift without making a round's proposal stale: places move
+# with every approval, and ranking lists only nudge the score, never a hard rule.
+DRIFTING_FIELDS = frozenset({"places", "preferences"})
+_SKILL_ITEM = re.compile(r"([a-z0-9][a-z0-9.+#-]*) \((?=level|you have|asked)")
+
+
+def round_places(
+    roles: Sequence[PlacementRole], locked: Iterable[tuple[int, int]]
+) -> dict[int, int]:
+    """Places each role offers a round: the places left, plus those its locked pairs hold."""
+    held: dict[int, int] = {}
+    for _, role_id in locked:
+        held[role_id] = held.get(role_id, 0) + 1
+    return {role.id: role.places - role.places_taken + held.get(role.id, 0) for role in roles}
+
+
+def validate(document: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot normalised by the engine; SnapshotError names the field at fault."""
+    return matching.validate_snapshot(document)
+
+
+def solve(document: dict[str, Any], algorithm: str = "optimal") -> dict[str, Any]:
+    return matching.solve_round(document, algorithm=algorithm)
+
+
+def check(document: dict[str, Any], result: dict[str, Any]) -> list[str]:
+    return matching.check_result(document, result)
+
+
+def assignments(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The result's assignments with database ids (student profile id, role id)."""
+    return [
+        {
+            "student_id": row_id(entry["student"]),
+            "role_id": row_id(entry["role"]),
+            "score": entry["score"],
+            "breakdown": entry["breakdown"],
+            "reasons": entry["reasons"],
+            "locked": entry["locked"],
+        }
+        for entry in result["assignments"]
+    ]
+
+
+def unmatched(result: dict[str, Any]) -> list[tuple[int, str]]:
+    return [(row_id(entry["student"]), entry["reason"]) for entry in result["unmatched"]]
+
+
+def unfilled(result: dict[str, Any]) -> list[tuple[int, int]]:
+    return [(row_id(entry["role"]), entry["places_left"]) for entry in result["unfilled"]]
+
+
+def alternatives(document: dict[str, Any], profile_id: int, limit: int = 5) -> dict[str, Any]:
+    """Other roles for a student and what choosing each would cost the round, by database id."""
+    report = matching.alternatives(document, student_key(profile_id), limit=limit)
+    current = report["current"]
+    return {
+        "current": None if current is None else {**current, "role_id": row_id(current["role"])},
+        "locked": report["locked"],
+        "objective": report["objective"],
+        "alternatives": [
+            {**entry, "role_id": row_id(entry["role"])} for entry in report["alternatives"]
+        ],
+    }
+
+
+def ranks(document: dict[str, Any]) -> dict[tuple[int, int], tuple[int | None, int | None]]:
+    """(student id, role id) -> (the student's rank of the role, the role's rank of the student)."""
+    roles = {entry["id"]: entry for entry in document["roles"]}
+    found: dict[tuple[int, int], tuple[int | None, int | None]] = {}
+    for student in document["students"]:
+        for role in roles.values():
+            mine = student.get("preferences", [])
+            theirs = role.get("preferences", [])
+            student_rank = mine.index(role["id"]) + 1 if role["id"] in mine else None
+            role_rank = theirs.index(student["id"]) + 1 if student["id"] in theirs else None
+            if student_rank or role_rank:
+                found[(row_id(student["id"]), row_id(role["id"]))] = (student_rank, role_rank)
+    return found
+
+
+def label_skills(reason: str, labels: dict[str, str]) -> str:
+    """An engine reason with skill ids replaced by their taxonomy labels."""
+    if not reason.startswith("Skills"):
+        return reason
+    return _SKILL_ITEM.sub(lambda found: f"{labels.get(found[1], found[1])} (", reason)
+
+
+def _stable_part(entry: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in entry.items() if key not in DRIFTING_FIELDS}
+
+
+def _stored_entry(document: dict[str, Any], side: str, key: str) -> dict[str, Any] | None:
+    return next((entry for entry in document[side] if entry["id"] == key), None)
+
+
+def changed_since(
+    document: dict[str, Any], profile: StudentProfile, role: PlacementRole
+) -> list[str]:
+    """What of the student's or role's matching data differs from the round's snapshot."""
+    changed = []
+    role_keys = {entry["id"] for entry in document["roles"]}
+    stored_student = _stored_entry(document, "students", student_key(profile.id))
+    unusable = missing_for_matching(profile) or profile.available_until is None
+    if (
+        stored_student is None
+        or unusable
+        or _stable_part(student_entry(profile, role_keys)) != _stable_part(stored_student)
+    ):
+        changed.append("student")
+    stored_role = _stored_entry(document, "roles", role_key(role.id))
+    if stored_role is None or _stable_part(role_entry(role, 1, [])) != _stable_part(stored_role):
+        changed.append("role")
+    return changed

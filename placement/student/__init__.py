@@ -8,3 +8,4 @@ bp = Blueprint("student", __name__, url_prefix="/student")
 restrict_to(bp, "student")
 
 from placement.student import routes  # noqa: E402,F401
+from placement.student import offers  # noqa: E402,F401

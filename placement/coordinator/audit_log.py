@@ -1,0 +1,72 @@
+"""The audit log: read and export only; nobody can edit or delete an event."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from placement.coordinator import bp
+from placement.csvsafe import csv_response
+from placement.extensions import db
+from placement.models import AuditEvent
+
+PAGE_SIZE = 50
+
+
+def _filtered():
+    query = select(AuditEvent)
+    action = (request.args.get("action") or "").strip()[:60]
+    actor = (request.args.get("actor") or "").strip()
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if actor.isdigit() and len(actor) < 12:
+        query = query.where(AuditEvent.actor_id == int(actor))
+    return query, {"action": action, "actor": actor if actor.isdigit() else ""}
+
+
+@bp.route("/audit")
+def audit() -> str:
+    query, filters = _filtered()
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isdigit() and 0 < len(page) < 7 else 1
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    events = db.session.execute(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page_number - 1) * PAGE_SIZE)
+    ).scalars()
+    actions = db.session.execute(
+        select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    ).scalars()
+    return render_template(
+        "coordinator/audit/index.html",
+        events=list(events),
+        actions=list(actions),
+        filters=filters,
+        page=page_number,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        total=total,
+    )
+
+
+@bp.route("/audit.csv")
+def audit_csv() -> Response:
+    query, _ = _filtered()
+    events = db.session.execute(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    return csv_response(
+        "audit-log.csv",
+        ["at", "actor_id", "actor_role", "action", "object_type", "object_id", "detail"],
+        (
+            (
+                event.at.isoformat(),
+                event.actor_id,
+                event.actor_role,
+                event.action,
+                event.object_type,
+                event.object_id,
+                event.detail,
+            )
+            for event in events.scalars()
+        ),
+    )

@@ -1,0 +1,87 @@
+"""Offers sent from rounds, and the placements they became: start, complete, withdraw."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from placement.access import get_or_404
+from placement.coordinator import bp
+from placement.coordinator.forms import ConfirmForm, ReasonForm
+from placement.errors import Conflict, ValidationFailed
+from placement.extensions import db
+from placement.models import Offer, Placement
+from placement.services import mail, placements, verification
+from placement.services import offers as offer_service
+
+
+def load_placement(placement_id: int) -> Placement:
+    """Every coordinator may manage every placement."""
+    return get_or_404(Placement, placement_id)
+
+
+@bp.route("/offers")
+def offers() -> str:
+    offer_service.expire_overdue(db.session)
+    db.session.commit()
+    listed = db.session.execute(
+        select(Offer)
+        .order_by(Offer.created_at.desc(), Offer.id.desc())
+        .options(selectinload(Offer.role), selectinload(Offer.student))
+    ).scalars()
+    return render_template("coordinator/offers/index.html", offers=list(listed))
+
+
+@bp.route("/placements")
+def placements_list() -> str:
+    listed = db.session.execute(
+        select(Placement).order_by(Placement.confirmed_at.desc(), Placement.id.desc())
+    ).scalars()
+    return render_template(
+        "coordinator/offers/placements.html", placements=list(listed), form=ConfirmForm()
+    )
+
+
+@bp.post("/placements/<int:placement_id>/<any(start, complete):action>")
+def move_placement(placement_id: int, action: str) -> Response:
+    load_placement(placement_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        moved = placements.move(db.session, placement_id, action)
+    except Conflict as refusal:
+        db.session.rollback()
+        flash(refusal.message)
+        return redirect(url_for("coordinator.placements_list"))
+    db.session.commit()
+    if action == "complete":
+        _tell_both(moved, "Your placement is complete: tell us how it went", "placement_completed")
+    flash("Placement started." if action == "start" else "Placement completed.", "success")
+    return redirect(url_for("coordinator.placements_list"))
+
+
+@bp.route("/placements/<int:placement_id>/withdraw", methods=["GET", "POST"])
+def withdraw_placement(placement_id: int) -> str | Response:
+    placement = load_placement(placement_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            placements.move(db.session, placement_id, "withdraw", reason=form.reason.data)
+        except (Conflict, ValidationFailed) as refusal:
+            db.session.rollback()
+            form.form_errors.append(refusal.message)
+        else:
+            db.session.commit()
+            _tell_both(placement, "Your placement was withdrawn", "placement_withdrawn")
+            flash("Placement withdrawn. The place is free for the next round.", "success")
+            return redirect(url_for("coordinator.placements_list"))
+    return render_template("coordinator/offers/withdraw.html", placement=placement, form=form)
+
+
+def _tell_both(placement: Placement, subject: str, template: str) -> None:
+    members = verification.member_emails(db.session, placement.role.organisation_id)
+    emails = [placement.student.user.email, *members]
+    for email in emails:
+        mail.send(email, subject, template, placement=placement, role=placement.role)

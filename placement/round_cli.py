@@ -1,0 +1,108 @@
+"""`placement round ...` and `placement offers ...`: thin click commands over the round services."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from placement.errors import Conflict, ValidationFailed
+from placement.extensions import db
+from placement.models import MatchingRound
+from placement.services import offers, rounds
+
+
+def _weights(text: str | None) -> dict[str, float] | None:
+    if not text:
+        return None
+    weights = {}
+    for part in text.split(","):
+        name, _, value = part.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise click.BadParameter(
+                f"{part!r} is not NAME=NUMBER", param_hint="--weights"
+            ) from None
+    return weights
+
+
+@click.group("round")
+def round_group() -> None:
+    """Run matching rounds and export them."""
+
+
+@round_group.command("run")
+@click.option("--name", required=True, help="A name for the round.")
+@click.option("--min-score", type=float, help="Pairs scoring below this (0-1) are never proposed.")
+@click.option("--objective", type=click.Choice(rounds.OBJECTIVES), help="What to aim for.")
+@click.option("--seed", type=int, help="Seeds the lottery that breaks ties.")
+@click.option("--weights", help="Component weights, e.g. skills=0.5,travel=0.15,...")
+@with_appcontext
+def run_round(
+    name: str,
+    min_score: float | None,
+    objective: str | None,
+    seed: int | None,
+    weights: str | None,
+) -> None:
+    """Create and run a round over everyone ready for matching; print its id and a summary."""
+    try:
+        parameters = rounds.parameters_from(
+            weights=_weights(weights), min_score=min_score, objective=objective, seed=seed
+        )
+        draft = rounds.create(db.session, name, parameters=parameters)
+    except ValidationFailed as failure:
+        db.session.rollback()
+        raise click.ClickException(failure.message) from None
+    db.session.commit()
+    matching_round = rounds.run_or_fail(db.session, draft.id)
+    db.session.commit()
+    if matching_round.status == "failed":
+        raise click.ClickException(f"Round {matching_round.id} failed: {matching_round.error}")
+    summary = rounds.summary(matching_round.result)
+    click.echo(f"Round {matching_round.id}: {matching_round.name}")
+    click.echo(
+        f"{summary['placed']} placed, {summary['unmatched']} unmatched, "
+        f"{summary['unfilled_places']} places unfilled; total score {summary['total_score']}, "
+        f"mean {summary['mean_score']}, first choice {summary['first_choice_share']}%"
+    )
+    click.echo(f"result_sha256 {matching_round.result_sha256}")
+
+
+@round_group.command("export")
+@click.argument("round_id", type=int)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def export_round(round_id: int, directory: Path) -> None:
+    """Write DIRECTORY/round.json and DIRECTORY/result.json exactly as stored."""
+    matching_round = db.session.get(MatchingRound, round_id)
+    if matching_round is None or matching_round.snapshot is None:
+        raise click.ClickException(f"No round {round_id} with a stored snapshot")
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, document in (("round", matching_round.snapshot), ("result", matching_round.result)):
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        (directory / f"{name}.json").write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {directory / 'round.json'} and {directory / 'result.json'}")
+
+
+@click.group("offers")
+def offers_group() -> None:
+    """Offers sent to students and organisations."""
+
+
+@offers_group.command("expire")
+@with_appcontext
+def expire_offers() -> None:
+    """Expire offers past their deadline: their places and students return to the pool."""
+    try:
+        count = offers.expire_overdue(db.session)
+    except Conflict as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    current_app.logger.info("expired %s offers", count)
+    click.echo(f"{count} offer(s) expired.")

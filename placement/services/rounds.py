@@ -1,0 +1,423 @@
+"""Matching rounds: who is ready, creating and running a round, and reading its result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, selectinload
+
+from placement.errors import Conflict, NotFound, ValidationFailed
+from placement.models import (
+    MatchingRound,
+    Offer,
+    Organisation,
+    PlacementRole,
+    Proposal,
+    StudentProfile,
+)
+from placement.models._types import utcnow
+from placement.services import audit, snapshot
+
+HELD = ("approved", "offered")
+OBJECTIVES = ("placements", "score")
+WEIGHT_NAMES = ("skills", "travel", "preferences", "sector")
+
+
+class RoundFailed(Exception):
+    """A round could not run; the message says why, in words a coordinator can act on."""
+
+
+@dataclass
+class Readiness:
+    """Who the next round can use, and why the others cannot be used yet."""
+
+    students: list[StudentProfile]
+    roles: list[PlacementRole]
+    students_not_ready: list[tuple[StudentProfile, str]] = field(default_factory=list)
+    roles_not_ready: list[tuple[PlacementRole, str]] = field(default_factory=list)
+    organisations_not_verified: list[Organisation] = field(default_factory=list)
+
+
+def _held_student_ids(session: Session) -> set[int]:
+    held = select(Proposal.student_id).where(Proposal.status == "approved")
+    return set(session.execute(held).scalars())
+
+
+def _student_problem(profile: StudentProfile, live: set[int], held: set[int]) -> str:
+    if profile.status == "withdrawn":
+        return "Withdrawn from the programme"
+    if profile.status == "draft":
+        missing = snapshot.missing_for_matching(profile)
+        return "Profile not submitted" + (f": missing {', '.join(missing)}" if missing else "")
+    if profile.rqf_level is not None and profile.rqf_level < 6:
+        return f"Course is at Level {profile.rqf_level}, below Level 6"
+    if profile.id in live:
+        return "Holds an offer or a placement"
+    if profile.id in held:
+        return "Already approved for a role, waiting for the offer to be published"
+    missing = snapshot.missing_for_matching(profile)
+    return "Missing " + ", ".join(missing) if missing else "Not ready"
+
+
+def _role_problem(role: PlacementRole) -> str:
+    if role.organisation.status != "verified":
+        return f"Organisation {role.organisation.status}, not verified"
+    if role.status != "published":
+        return f"Role is {role.status}"
+    return "No places left"
+
+
+def readiness(session: Session) -> Readiness:
+    """Students and roles ready for matching, and every other one with the reason it is not."""
+    held = _held_student_ids(session)
+    students = [p for p in snapshot.ready_students(session) if p.id not in held]
+    roles = snapshot.ready_roles(session)
+    ready_ids = {profile.id for profile in students}
+    live = set(
+        session.execute(
+            select(Offer.student_id).where(Offer.status.in_(("pending", "accepted")))
+        ).scalars()
+    )
+    others = session.execute(
+        select(StudentProfile)
+        .where(StudentProfile.id.not_in(ready_ids) if ready_ids else True)
+        .options(selectinload(StudentProfile.skills))
+        .order_by(StudentProfile.id)
+    ).scalars()
+    ready_role_ids = {role.id for role in roles}
+    other_roles = session.execute(
+        select(PlacementRole)
+        .where(PlacementRole.status != "closed")
+        .order_by(PlacementRole.id)
+        .options(selectinload(PlacementRole.organisation))
+    ).scalars()
+    return Readiness(
+        students=students,
+        roles=roles,
+        students_not_ready=[(p, _student_problem(p, live, held)) for p in others],
+        roles_not_ready=[
+            (role, _role_problem(role)) for role in other_roles if role.id not in ready_role_ids
+        ],
+        organisations_not_verified=list(
+            session.execute(
+                select(Organisation)
+                .where(Organisation.status != "verified")
+                .order_by(Organisation.created_at)
+            ).scalars()
+        ),
+    )
+
+
+def parameters_from(
+    *,
+    weights: dict[str, float] | None = None,
+    min_score: float | None = None,
+    objective: str | None = None,
+    seed: int | None = None,
+) -> dict[str, Any]:
+    """Round parameters, checked; anything not given takes the engine's default."""
+    problems: list[tuple[str | None, str]] = []
+    chosen: dict[str, Any] = {}
+    if weights is not None:
+        unknown = set(weights) - set(WEIGHT_NAMES)
+        if unknown:
+            problems.append(("weights", f"Unknown weight {sorted(unknown)[0]}"))
+        elif any(value < 0 for value in weights.values()) or not any(weights.values()):
+            problems.append(("weights", "Weights must be 0 or more, and one must be above 0"))
+        else:
+            chosen["weights"] = {name: float(value) for name, value in weights.items()}
+    if min_score is not None:
+        if not 0 <= min_score <= 1:
+            problems.append(("min_score", "Minimum score must be between 0 and 1"))
+        chosen["min_score"] = float(min_score)
+    if objective is not None:
+        if objective not in OBJECTIVES:
+            problems.append(("objective", "Select what the round should aim for"))
+        chosen["objective"] = objective
+    if seed is not None:
+        if not 0 <= seed <= 2**31:
+            problems.append(("seed", "Seed must be a whole number from 0 to 2147483648"))
+        chosen["seed"] = int(seed)
+    if problems:
+        raise ValidationFailed(problems)
+    return chosen
+
+
+def create(
+    session: Session,
+    name: str,
+    *,
+    parameters: dict[str, Any] | None = None,
+    scope: dict[str, list[str]] | None = None,
+    previous: MatchingRound | None = None,
+    actor_id: int | None = None,
+) -> MatchingRound:
+    """A draft round, ready to run."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed([("name", "Enter a name for the round")])
+    if previous is not None and previous.status != "completed":
+        raise Conflict("Only a round that ran can be re-run")
+    cleaned = {key: sorted(set(values)) for key, values in (scope or {}).items() if values}
+    matching_round = MatchingRound(
+        name=name[:120],
+        parameters=dict(parameters or {}),
+        scope=cleaned or None,
+        previous_round_id=previous.id if previous else None,
+        created_by_id=actor_id,
+    )
+    session.add(matching_round)
+    session.flush()
+    audit.record(
+        session,
+        "round_created",
+        object_type="round",
+        object_id=matching_round.id,
+        detail={"name": matching_round.name, "parameters": matching_round.parameters},
+    )
+    return matching_round
+
+
+def rerun(session: Session, previous: MatchingRound, actor_id: int | None = None) -> MatchingRound:
+    """A draft round for the rest: approved pairs locked, rejected pairs forbidden."""
+    return create(
+        session,
+        f"{previous.name} (re-run)",
+        parameters=previous.parameters,
+        scope=previous.scope,
+        previous=previous,
+        actor_id=actor_id,
+    )
+
+
+def _in_scope(matching_round: MatchingRound, session: Session) -> tuple[list, list, list, list]:
+    scope = matching_round.scope or {}
+    previous = (
+        session.get(MatchingRound, matching_round.previous_round_id)
+        if matching_round.previous_round_id
+        else None
+    )
+    carried = [p for p in previous.proposals if p.status == "approved"] if previous else []
+    rejected = [p for p in previous.proposals if p.status == "rejected"] if previous else []
+    locked = [(p.student_id, p.role_id) for p in carried]
+    locked_students = {student for student, _ in locked}
+    held = _held_student_ids(session) - locked_students
+    universities = set(scope.get("universities", []))
+    sectors = set(scope.get("sectors", []))
+    students = [
+        profile
+        for profile in snapshot.ready_students(session)
+        if profile.id in locked_students
+        or (profile.id not in held and (not universities or profile.university_id in universities))
+    ]
+    roles = [
+        role for role in snapshot.ready_roles(session) if not sectors or role.sector in sectors
+    ]
+    role_ids = {role.id for role in roles}
+    for proposal in carried:
+        if proposal.role_id not in role_ids:
+            roles.append(proposal.role)
+            role_ids.add(proposal.role_id)
+    student_ids = {profile.id for profile in students}
+    forbidden = [
+        (p.student_id, p.role_id)
+        for p in rejected
+        if p.student_id in student_ids and p.role_id in role_ids
+    ]
+    return students, roles, locked, forbidden
+
+
+def _solve(session: Session, matching_round: MatchingRound) -> tuple[dict, dict, list]:
+    students, roles, locked, forbidden = _in_scope(matching_round, session)
+    if not students:
+        raise RoundFailed("No students are ready for matching in this round's scope.")
+    if not roles:
+        raise RoundFailed("No roles with places left are ready for matching in this round's scope.")
+    places = snapshot.round_places(roles, locked)
+    roles = sorted((role for role in roles if places[role.id] >= 1), key=lambda role: role.id)
+    document = snapshot.build_snapshot(
+        session,
+        sorted(students, key=lambda profile: profile.id),
+        roles,
+        parameters=matching_round.parameters,
+        places=places,
+        locked=locked,
+        forbidden=forbidden,
+    )
+    try:
+        snapshot.validate(document)
+        result = snapshot.solve(document)
+    except snapshot.SnapshotError as error:
+        raise RoundFailed(
+            f"The round's data is not valid for the matching engine: {error}"
+        ) from None
+    except (ValueError, RuntimeError, ArithmeticError, KeyError, IndexError, TypeError) as error:
+        raise RoundFailed(f"The matching engine failed: {error}") from None
+    problems = snapshot.check(document, result)
+    if problems:
+        raise RoundFailed("The result failed the engine's validity check: " + " ".join(problems))
+    return document, result, locked
+
+
+def _carry_over(session: Session, matching_round: MatchingRound, locked: list) -> dict:
+    """Mark the previous round's proposals superseded; return who decided each locked pair."""
+    if not matching_round.previous_round_id:
+        return {}
+    previous = session.get(MatchingRound, matching_round.previous_round_id)
+    decided = {
+        (p.student_id, p.role_id): p
+        for p in previous.proposals
+        if p.status == "approved" and (p.student_id, p.role_id) in set(locked)
+    }
+    moved = session.execute(
+        update(Proposal)
+        .where(Proposal.id.in_([p.id for p in decided.values()]), Proposal.status == "approved")
+        .values(status="superseded")
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != len(locked):
+        raise RoundFailed(
+            "Decisions on the previous round changed while this round ran: run it again."
+        )
+    session.execute(
+        update(Proposal)
+        .where(Proposal.round_id == previous.id, Proposal.status == "proposed")
+        .values(status="superseded")
+        .execution_options(synchronize_session=False)
+    )
+    return {pair: (p.decided_by_id, p.decided_at) for pair, p in decided.items()}
+
+
+def _store(session: Session, matching_round: MatchingRound, document, result, locked) -> None:
+    decided = _carry_over(session, matching_round, locked)
+    matching_round.snapshot = document
+    matching_round.snapshot_sha256 = result["input_sha256"]
+    matching_round.result = result
+    matching_round.result_sha256 = result["result_sha256"]
+    matching_round.status = "completed"
+    matching_round.error = None
+    matching_round.completed_at = utcnow()
+    for entry in snapshot.assignments(result):
+        pair = (entry["student_id"], entry["role_id"])
+        decided_by, decided_at = decided.get(pair, (None, None))
+        session.add(
+            Proposal(
+                round=matching_round,
+                student_id=entry["student_id"],
+                role_id=entry["role_id"],
+                score=entry["score"],
+                breakdown=entry["breakdown"],
+                reasons=entry["reasons"],
+                locked=entry["locked"],
+                status="approved" if entry["locked"] else "proposed",
+                decided_by_id=decided_by,
+                decided_at=decided_at,
+            )
+        )
+    session.flush()
+
+
+def run(session: Session, round_id: int) -> MatchingRound:
+    """Snapshot, solve, check and store a draft round with its proposals, all or nothing.
+
+    Raises RoundFailed; the caller then rolls back and calls `record_failure`.
+    """
+    started = session.execute(
+        update(MatchingRound)
+        .where(MatchingRound.id == round_id, MatchingRound.status == "draft")
+        .values(status="running")
+        .execution_options(synchronize_session=False)
+    )
+    if started.rowcount != 1:
+        raise Conflict("This round has already been run. Create a new round to run again.")
+    matching_round = session.get(MatchingRound, round_id)
+    session.refresh(matching_round)
+    document, result, locked = _solve(session, matching_round)
+    try:
+        _store(session, matching_round, document, result, locked)
+    except SQLAlchemyError as error:
+        message = f"The round's proposals could not be stored: {error.__class__.__name__}"
+        raise RoundFailed(message) from None
+    audit.record(
+        session,
+        "round_run",
+        object_type="round",
+        object_id=round_id,
+        detail={
+            "result_sha256": result["result_sha256"],
+            "placed": result["objective"]["placed"],
+            "previous_round": matching_round.previous_round_id,
+        },
+    )
+    return matching_round
+
+
+def record_failure(session: Session, round_id: int, message: str) -> MatchingRound:
+    """After a rollback: the round failed, with what went wrong and no proposal."""
+    matching_round = session.get(MatchingRound, round_id)
+    if matching_round is None:
+        raise NotFound("No such round")
+    matching_round.status = "failed"
+    matching_round.error = message
+    matching_round.completed_at = utcnow()
+    audit.record(
+        session, "round_failed", object_type="round", object_id=round_id, detail={"error": message}
+    )
+    return matching_round
+
+
+def run_or_fail(session: Session, round_id: int) -> MatchingRound:
+    """Run a round; on failure roll back and record the failure. The caller commits either way."""
+    try:
+        return run(session, round_id)
+    except RoundFailed as failure:
+        session.rollback()
+        return record_failure(session, round_id, str(failure))
+
+
+def summary(result: dict[str, Any] | None) -> dict[str, Any]:
+    """Placed, total and mean score, first-choice share, unmatched and unfilled of a result."""
+    if not result:
+        return {}
+    placed = result["objective"]["placed"]
+    total = result["objective"]["total_score"]
+    first = result["stability"]["ranks_achieved"].get("1", 0)
+    return {
+        "placed": placed,
+        "total_score": round(total, 3),
+        "mean_score": round(total / placed, 3) if placed else 0.0,
+        "first_choice_share": round(100 * first / placed) if placed else 0,
+        "unmatched": len(result["unmatched"]),
+        "unfilled_places": sum(entry["places_left"] for entry in result["unfilled"]),
+        "blocking_pairs": result["stability"]["blocking_pairs"],
+    }
+
+
+def compare(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """Two results side by side, and the students whose role differs."""
+    roles_a = {row["student_id"]: row["role_id"] for row in snapshot.assignments(first)}
+    roles_b = {row["student_id"]: row["role_id"] for row in snapshot.assignments(second)}
+    changes = [
+        (student, roles_a.get(student), roles_b.get(student))
+        for student in sorted(set(roles_a) | set(roles_b))
+        if roles_a.get(student) != roles_b.get(student)
+    ]
+    return {"a": summary(first), "b": summary(second), "changes": changes}
+
+
+def stable_result(matching_round: MatchingRound) -> dict[str, Any]:
+    """The stable (deferred acceptance) result of the same snapshot, for comparison."""
+    if matching_round.snapshot is None:
+        raise Conflict("This round has not run")
+    return snapshot.solve(matching_round.snapshot, algorithm="stable")
+
+
+def has_held(session: Session, student_id: int) -> bool:
+    return bool(
+        session.execute(
+            select(exists().where(Proposal.student_id == student_id, Proposal.status.in_(HELD)))
+        ).scalar()
+    )

@@ -1,0 +1,124 @@
+"""A student's offers and placements: accept or decline, and feedback at the end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from placement.access import get_or_404, refuse_unless
+from placement.errors import Conflict, ValidationFailed
+from placement.extensions import db
+from placement.models import Offer, Placement
+from placement.offer_forms import FeedbackForm, RespondForm
+from placement.services import mail, offers, placements, verification
+from placement.student import bp
+
+
+def load_offer(offer_id: int) -> Offer:
+    """The offer, if it was made to the signed-in student."""
+    offer = get_or_404(Offer, offer_id)
+    profile = current_user.student_profile
+    refuse_unless(profile is not None and offer.student_id == profile.id)
+    return offer
+
+
+def load_placement(placement_id: int) -> Placement:
+    placement = get_or_404(Placement, placement_id)
+    profile = current_user.student_profile
+    refuse_unless(profile is not None and placement.student_id == profile.id)
+    return placement
+
+
+def _my_offers() -> list[Offer]:
+    profile = current_user.student_profile
+    if profile is None:
+        return []
+    query = select(Offer).where(Offer.student_id == profile.id).order_by(Offer.created_at.desc())
+    return list(db.session.execute(query).scalars())
+
+
+@bp.app_context_processor
+def _offer_summary() -> dict[str, Any]:
+    """`student_offer_summary()` for the dashboard's offers panel (templates/student/offers/)."""
+
+    def student_offer_summary() -> dict[str, Any]:
+        listed = _my_offers() if current_user.is_authenticated else []
+        return {
+            "pending": [o for o in listed if o.status == "pending"],
+            "placement": next((o.placement for o in listed if o.placement), None),
+        }
+
+    return {"student_offer_summary": student_offer_summary}
+
+
+@bp.route("/offers", endpoint="offers")
+def offers_list() -> str:
+    offers.expire_overdue(db.session)
+    db.session.commit()
+    return render_template("student/offers/index.html", offers=_my_offers())
+
+
+@bp.route("/offers/<int:offer_id>", methods=["GET", "POST"])
+def offer(offer_id: int) -> str | Response:
+    found = load_offer(offer_id)
+    form = RespondForm()
+    if form.validate_on_submit():
+        try:
+            if form.accept.data:
+                placement = offers.accept(db.session, found.id, "student")
+            else:
+                offers.decline(db.session, found.id, "student", form.reason.data or "")
+                placement = None
+        except Conflict as refusal:
+            db.session.rollback()
+            form.form_errors.append(refusal.message)
+        else:
+            db.session.commit()
+            _tell_organisation(found, placement)
+            flash(
+                "You accepted the offer." if form.accept.data else "You declined the offer.",
+                "success",
+            )
+            return redirect(url_for("student.offers"))
+    return render_template("student/offers/offer.html", offer=found, form=form)
+
+
+def _tell_organisation(offer: Offer, placement: Placement | None) -> None:
+    for email in verification.member_emails(db.session, offer.role.organisation_id):
+        mail.send(
+            email,
+            "A candidate answered your offer",
+            "offer_answered",
+            offer=offer,
+            role=offer.role,
+            placement=placement,
+            link=url_for("organisation.offers", _external=True),
+        )
+
+
+@bp.route("/placements/<int:placement_id>/feedback", methods=["GET", "POST"])
+def placement_feedback(placement_id: int) -> str | Response:
+    placement = load_placement(placement_id)
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            placements.give_feedback(
+                db.session, placement, "student", int(form.rating.data), form.comment.data or ""
+            )
+        except (Conflict, ValidationFailed) as refusal:
+            db.session.rollback()
+            form.form_errors.append(refusal.message)
+        else:
+            db.session.commit()
+            flash("Thank you for your feedback.", "success")
+            return redirect(url_for("student.offers"))
+    return render_template(
+        "student/offers/feedback.html",
+        placement=placement,
+        form=form,
+        given=placements.feedback_from(placement, "student"),
+    )

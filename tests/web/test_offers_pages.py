@@ -1,0 +1,126 @@
+"""Students and organisations answer offers in their areas; names appear only after acceptance."""
+
+from __future__ import annotations
+
+from support.factories import PASSWORD, create_organisation, create_student
+from support.http import sign_in, submit, text_of
+from support.rounds import make_pool, run_round
+
+from placement.extensions import db
+from placement.models import Offer
+from placement.services import offers, placements
+
+
+def _offer() -> tuple[dict, Offer]:
+    pool = make_pool(students=1, roles=1)
+    pool["students"][0].phone = "020 7946 0000"
+    db.session.commit()
+    matching_round = run_round()
+    offers.approve(db.session, matching_round.proposals[0].id)
+    (offer,) = offers.publish(db.session, matching_round, 7)
+    db.session.commit()
+    return pool, offer
+
+
+def test_a_student_sees_and_accepts_their_offer(client, outbox):
+    pool, offer = _offer()
+    student = pool["students"][0]
+    sign_in(client, student.user.email, PASSWORD)
+    listing = text_of(client.get("/student/offers"))
+    assert "Role 0" in listing and "Answer this offer" in listing
+    response = submit(
+        client, f"/student/offers/{offer.id}", {"accept": "Accept offer"}, follow=True
+    )
+    assert "You accepted the offer" in text_of(response)
+    assert db.session.get(Offer, offer.id).student_response == "accepted"
+    assert outbox and outbox[-1].to == [pool["member"].email]
+
+
+def test_an_organisation_sees_a_candidate_without_a_name_until_the_student_accepts(client):
+    pool, offer = _offer()
+    student = pool["students"][0]
+    sign_in(client, pool["member"].email, PASSWORD)
+    before = text_of(client.get("/organisation/offers"))
+    assert f"Candidate C{offer.id}" in before
+    assert student.full_name not in before and student.user.email not in before
+    offers.accept(db.session, offer.id, "student")
+    db.session.commit()
+    response = submit(
+        client, f"/organisation/offers/{offer.id}", {"accept": "Accept offer"}, follow=True
+    )
+    page = text_of(response)
+    assert "You accepted the offer" in page and "the placement is confirmed" in page
+    assert student.full_name in page and "020 7946 0000" in page
+
+
+def test_declining_with_a_reason_shows_on_the_coordinators_offers_page(client):
+    pool, offer = _offer()
+    sign_in(client, pool["students"][0].user.email, PASSWORD)
+    submit(client, f"/student/offers/{offer.id}", {"decline": "Decline", "reason": "Too far"})
+    submit(client, "/sign-out", {})
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    page = text_of(client.get("/coordinator/offers"))
+    assert "Declined" in page and "Student: Too far" in page
+
+
+def test_another_organisation_or_student_cannot_see_the_offer(client):
+    _, offer = _offer()
+    _, stranger = create_organisation()
+    sign_in(client, stranger.email, PASSWORD)
+    assert client.get(f"/organisation/offers/{offer.id}").status_code == 404
+    assert f"C{offer.id}" not in text_of(client.get("/organisation/offers"))
+    submit(client, "/sign-out", {})
+    other = create_student()
+    sign_in(client, other.user.email, PASSWORD)
+    assert client.get(f"/student/offers/{offer.id}").status_code == 404
+    assert "no offers yet" in text_of(client.get("/student/offers"))
+
+
+def test_both_sides_give_feedback_after_completion(client):
+    pool, offer = _offer()
+    offers.accept(db.session, offer.id, "student")
+    placement = offers.accept(db.session, offer.id, "organisation")
+    placements.move(db.session, placement.id, "start")
+    db.session.commit()
+    sign_in(client, pool["students"][0].user.email, PASSWORD)
+    url = f"/student/placements/{placement.id}/feedback"
+    assert "when the placement is completed" in text_of(client.get(url))
+    placements.move(db.session, placement.id, "complete")
+    db.session.commit()
+    missing = submit(client, url, {"comment": "Good"})
+    assert "Select how the placement went" in text_of(missing)
+    done = submit(client, url, {"rating": "5", "comment": "Good"}, follow=True)
+    assert "Thank you for your feedback" in text_of(done)
+    submit(client, "/sign-out", {})
+    sign_in(client, pool["member"].email, PASSWORD)
+    org = submit(
+        client,
+        f"/organisation/placements/{placement.id}/feedback",
+        {"rating": "4", "comment": "Keen"},
+        follow=True,
+    )
+    assert "Thank you for your feedback" in text_of(org)
+    assert {entry.given_by for entry in db.session.get(type(placement), placement.id).feedback} == {
+        "student",
+        "organisation",
+    }
+
+
+def test_the_coordinator_starts_completes_and_withdraws_placements(client, outbox):
+    pool, offer = _offer()
+    offers.accept(db.session, offer.id, "student")
+    placement = offers.accept(db.session, offer.id, "organisation")
+    db.session.commit()
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    page = "/coordinator/placements"
+    started = submit(
+        client, f"/coordinator/placements/{placement.id}/start", page=page, follow=True
+    )
+    assert "Placement started" in text_of(started)
+    again = submit(client, f"/coordinator/placements/{placement.id}/start", page=page, follow=True)
+    assert "Only a confirmed placement can start" in text_of(again)
+    url = f"/coordinator/placements/{placement.id}/withdraw"
+    assert "Enter a reason" in text_of(submit(client, url, {"reason": ""}))
+    withdrawn = submit(client, url, {"reason": "Company closed"}, follow=True)
+    assert "Placement withdrawn" in text_of(withdrawn)
+    assert any("withdrawn" in message.subject for message in outbox)
