@@ -7,12 +7,14 @@ from placement.access import restrict_to
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 restrict_to(bp, "coordinator")
 
-from placement.coordinator import routes  # noqa: E402,F401
+# Route modules register themselves on bp when imported.
 from placement.coordinator import (  # noqa: E402,F401
     audit_log,
     coordinators,
+    imports,
     offers,
     organisations,
+    reports,
     rounds,
+    routes,
 )
-from placement.coordinator import imports, reports  # noqa: E402,F401

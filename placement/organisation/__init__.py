@@ -7,5 +7,8 @@ from placement.access import restrict_to
 bp = Blueprint("organisation", __name__, url_prefix="/organisation")
 restrict_to(bp, "organisation")
 
-from placement.organisation import routes  # noqa: E402,F401
-from placement.organisation import offers  # noqa: E402,F401
+# Route modules register themselves on bp when imported.
+from placement.organisation import (  # noqa: E402,F401
+    offers,
+    routes,
+)

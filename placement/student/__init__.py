@@ -7,5 +7,8 @@ from placement.access import restrict_to
 bp = Blueprint("student", __name__, url_prefix="/student")
 restrict_to(bp, "student")
 
-from placement.student import routes  # noqa: E402,F401
-from placement.student import offers  # noqa: E402,F401
+# Route modules register themselves on bp when imported.
+from placement.student import (  # noqa: E402,F401
+    offers,
+    routes,
+)
