@@ -1,17 +1,18 @@
 """initial schema
 
-Revision ID: 4ca4ce655605
+Revision ID: 9d14a30f459c
 Revises: 
-Create Date: 2026-11-29 09:57:22.648163
+Create Date: 2026-11-29 10:38:13.046682
 
 """
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
 
 import placement.models._types
 
+
 # revision identifiers, used by Alembic.
-revision = '4ca4ce655605'
+revision = '9d14a30f459c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -176,6 +177,7 @@ def upgrade():
     sa.Column('pay_pence_per_hour', sa.Integer(), nullable=False),
     sa.Column('min_rqf_level', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('publish_on_verification', sa.Boolean(), nullable=False),
     sa.Column('copied_from_id', sa.Integer(), nullable=True),
     sa.Column('created_at', placement.models._types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', placement.models._types.UTCDateTime(timezone=True), nullable=False),
@@ -250,7 +252,7 @@ def upgrade():
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', placement.models._types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('rejection_reason', sa.Text(), nullable=True),
-    sa.CheckConstraint("status IN ('proposed', 'approved', 'rejected', 'offered', 'superseded')", name=op.f('ck_proposals_status_known')),
+    sa.CheckConstraint("status IN ('proposed', 'approved', 'rejected', 'offered', 'superseded', 'closed')", name=op.f('ck_proposals_status_known')),
     sa.CheckConstraint('score >= 0 AND score <= 1', name=op.f('ck_proposals_score_range')),
     sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_proposals_decided_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['role_id'], ['placement_roles.id'], name=op.f('fk_proposals_role_id_placement_roles'), ondelete='CASCADE'),
@@ -262,6 +264,7 @@ def upgrade():
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_proposals_role_id'), ['role_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposals_student_id'), ['student_id'], unique=False)
+        batch_op.create_index('uq_proposals_student_held', ['student_id'], unique=True, sqlite_where=sa.text("status IN ('approved', 'offered')"), postgresql_where=sa.text("status IN ('approved', 'offered')"))
 
     op.create_table('role_skills',
     sa.Column('role_id', sa.Integer(), nullable=False),
@@ -375,6 +378,7 @@ def downgrade():
     op.drop_table('student_preferences')
     op.drop_table('role_skills')
     with op.batch_alter_table('proposals', schema=None) as batch_op:
+        batch_op.drop_index('uq_proposals_student_held', sqlite_where=sa.text("status IN ('approved', 'offered')"), postgresql_where=sa.text("status IN ('approved', 'offered')"))
         batch_op.drop_index(batch_op.f('ix_proposals_student_id'))
         batch_op.drop_index(batch_op.f('ix_proposals_role_id'))
 
