@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException, SecurityError
 
-from placement.extensions import db
+from placement.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,12 @@ def handle_http(error: HTTPException) -> tuple[object, int]:
     status = error.code or 500
     if status == 500:
         return handle_unexpected(error)
+    if status == 429:
+        _record_rate_limit()
+    if isinstance(error, SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no URL can be built for it, so no page either.
+        log.warning("refused untrusted host on %s %s", request.method, request.path)
+        return "Bad request: this service does not answer for that host name.", 400
     if _wants_json():
         return jsonify({"status": "error", "code": status}), status
     return _page(status)
@@ -83,8 +89,32 @@ def handle_csrf(error: CSRFError) -> tuple[str, int]:
     )
 
 
+def _record_rate_limit() -> None:
+    from placement.services import audit
+
+    try:
+        audit.security_event("rate_limited", detail={"path": request.path})
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("rate limit on %s not recorded: the database is unavailable", request.path)
+
+
+def handle_bad_value(error: DataError) -> tuple[object, int]:
+    """A value the database cannot store (a NUL character, a number out of range) is the sender's
+    mistake, not the service's."""
+    db.session.rollback()
+    log.warning("value refused by the database on %s %s", request.method, request.path)
+    if _wants_json():
+        return jsonify({"status": "error", "code": 400}), 400
+    return _page(
+        400, "Something you sent could not be saved. Check what you entered and try again."
+    )
+
+
 def handle_database_down(error: DBAPIError) -> tuple[object, int]:
     db.session.rollback()
+    # The page must not ask the database who is signed in: show it as to anyone.
+    g._login_user = login_manager.anonymous_user()
     log.error("database unavailable: %s", type(error.orig).__name__ if error.orig else error)
     if _wants_json():
         return jsonify({"status": "error", "database": "unavailable"}), 503
@@ -105,4 +135,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(DataError, handle_bad_value)
     app.register_error_handler(500, handle_unexpected)

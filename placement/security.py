@@ -8,6 +8,7 @@ from flask import Flask, Response, request, session
 from flask_login import current_user, logout_user
 from flask_talisman import Talisman
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter, Map
 
 from placement.extensions import db, login_manager
 
@@ -25,6 +26,22 @@ CONTENT_SECURITY_POLICY = {
 }
 
 talisman = Talisman()
+
+LARGEST_ID = 2**31 - 1  # the largest value of an integer column on PostgreSQL
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in URLs: a number too large for an id column is "not found", not a crash."""
+
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = LARGEST_ID,
+        signed: bool = False,
+    ) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 @login_manager.user_loader
@@ -67,7 +84,16 @@ def _no_store(response: Response) -> Response:
     return response
 
 
+def _run_talisman_first(app: Flask) -> None:
+    """The nonce is made before CSRF and rate-limit checks, so their error pages get one too."""
+    functions = app.before_request_funcs.setdefault(None, [])
+    first = [function for function in functions if getattr(function, "__self__", None) is talisman]
+    app.before_request_funcs[None] = first + [f for f in functions if f not in first]
+
+
 def init_app(app: Flask) -> None:
+    # Before the blueprints are registered, so that every rule uses it.
+    app.url_map.converters["int"] = DatabaseIdConverter
     talisman.init_app(
         app,
         force_https=False,
@@ -80,5 +106,6 @@ def init_app(app: Flask) -> None:
         frame_options="DENY",
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
+    _run_talisman_first(app)
     app.before_request(lambda: _enforce_timeouts(app))
     app.after_request(_no_store)

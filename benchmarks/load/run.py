@@ -1,0 +1,216 @@
+"""Load benchmark: a fresh demo database, gunicorn on 127.0.0.1, 50 people through Locust.
+
+    python benchmarks/load/run.py --database sqlite --seconds 60
+    python benchmarks/load/run.py --database postgresql --seconds 60
+
+PostgreSQL uses the database `bench` (BENCH_DATABASE_URL to change it), dropped and created
+again. Prints p50, p95, p99 and the error rate per page and overall, and each page's figures as
+a ratio of /healthz measured in the same run. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from sqlalchemy import create_engine, make_url, select, text
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+PASSWORD = "load test passphrase, not for production"
+PEOPLE = {"student": 50, "organisation": 20, "coordinator": 3}
+# Real argon2id, but cheap (8 MiB, one pass) so 50 sign-ins in 5 s measure the pages, not hashing.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def database_url(kind: str, folder: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'bench.sqlite'}"
+    url = make_url(
+        os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench")
+    )
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    admin.dispose()
+    return url.render_as_string(hide_password=False)
+
+
+def load_demo(url: str, folder: Path, schema: str) -> None:
+    """`placement demo --no-serve`; or the same data on a schema made from the models."""
+    if schema == "migrations":
+        env = {**os.environ, "DATABASE_URL": url}
+        subprocess.run([BIN / "placement", "demo", "--no-serve"], check=True, env=env, cwd=folder)
+        return
+    from placement import create_app
+    from placement.extensions import db
+    from placement.services import demo
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "DEMO": True, "TESTING": True})
+    with app.app_context():
+        db.create_all()
+        demo.load(db.session)
+        db.session.commit()
+        db.engine.dispose()
+
+
+def prepare(url: str, folder: Path, schema: str) -> Path:
+    """The demo data, plus known passwords for 50 students, 20 members and 3 coordinators."""
+    load_demo(url, folder, schema)
+    from placement.models import StudentProfile, User
+
+    engine = create_engine(url)
+    password_hash = CHEAP_HASHER.hash(PASSWORD)
+    accounts: dict[str, list[dict[str, str]]] = {}
+    with engine.begin() as connection:
+        for role, count in PEOPLE.items():
+            query = select(User.id, User.email).where(User.role == role, User.active.is_(True))
+            if role == "student":
+                query = query.join(StudentProfile, StudentProfile.user_id == User.id).where(
+                    StudentProfile.status == "submitted"
+                )
+            rows = connection.execute(query.order_by(User.id).limit(count)).all()
+            for number in range(len(rows), count):  # the demo has one coordinator
+                email = f"load.{role}{number}@example.org"
+                connection.execute(
+                    User.__table__.insert().values(
+                        email=email, role=role, session_token=f"load-{number}", active=True
+                    )
+                )
+                rows.append((None, email))
+            emails = [email for _id, email in rows]
+            connection.execute(
+                User.__table__.update()
+                .where(User.email.in_(emails))
+                .values(password_hash=password_hash, email_confirmed_at=User.created_at)
+            )
+            accounts[role] = [{"email": email, "password": PASSWORD} for email in emails]
+    engine.dispose()
+    path = folder / "accounts.json"
+    path.write_text(json.dumps(accounts), encoding="utf-8")
+    return path
+
+
+def start_gunicorn(url: str, port: int, workers: int, folder: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "load benchmark secret",
+        "SESSION_COOKIE_SECURE": "0",
+        "HSTS": "0",
+        "MAIL_BACKEND": "locmem",
+    }
+    command = [BIN / "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    log = (folder / "gunicorn.log").open("w")
+    server = subprocess.Popen(
+        [*command, "placement:create_app()"], env=env, cwd=ROOT, stdout=log, stderr=log
+    )
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("gunicorn did not start: see " + str(folder / "gunicorn.log"))
+
+
+def run_locust(port: int, seconds: int, users: int, accounts: Path, folder: Path) -> Path:
+    env = {**os.environ, "LOAD_ACCOUNTS": str(accounts)}
+    command = [
+        BIN / "locust",
+        "-f",
+        HERE / "locustfile.py",
+        "--headless",
+        "-u",
+        str(users + 1),  # the people, plus the /healthz monitor
+        "-r",
+        "10",
+        "-t",
+        f"{seconds}s",
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--csv",
+        folder / "load",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    subprocess.run(command, env=env, check=False)
+    return folder / "load_stats.csv"
+
+
+def report(stats: Path) -> None:
+    rows = list(csv.DictReader(stats.open(encoding="utf-8")))
+    baseline = next((row for row in rows if row["Name"] == "/healthz"), None)
+    print(f"\n{'page':<34}{'requests':>9}{'p50':>7}{'p95':>7}{'p99':>7}{'errors':>8}  vs /healthz")
+    for row in rows:
+        count = int(row["Request Count"])
+        errors = int(row["Failure Count"]) / count if count else 0.0
+        p50, p95, p99 = (float(row[key]) for key in ("50%", "95%", "99%"))
+        ratio = ""
+        if baseline and row is not baseline and float(baseline["50%"]) > 0:
+            ratio = (
+                f"p50 x{p50 / float(baseline['50%']):.1f}, p95 x{p95 / float(baseline['95%']):.1f}"
+            )
+        name = "ALL" if row["Name"] == "Aggregated" else f"{row['Type']} {row['Name']}"[:33]
+        print(f"{name:<34}{count:>9}{p50:>7.0f}{p95:>7.0f}{p99:>7.0f}{errors:>8.2%}  {ratio}")
+    print("(milliseconds; errors = responses of 400 or above, or a failed sign-in)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--schema",
+        choices=["migrations", "create-all"],
+        default="migrations",
+        help="create-all: build the schema from the models (while the migration lags them)",
+    )
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="placement-load-"))
+    url = database_url(args.database, folder)
+    accounts = prepare(url, folder, args.schema)
+    port = free_port()
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; {args.database};")
+    print(f"gunicorn {args.workers} sync workers on 127.0.0.1:{port}; {args.users} people")
+    server = start_gunicorn(url, port, args.workers, folder)
+    try:
+        stats = run_locust(port, args.seconds, args.users, accounts, folder)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    report(stats)
+    if args.keep:
+        print("files kept in", folder)
+    else:
+        shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    main()
