@@ -135,6 +135,7 @@ def completed_round(
                 {"student": f"student-{s.id}", "reason": reason} for s, reason in unmatched
             ],
             "unfilled": [{"role": f"role-{r.id}", "places_left": n} for r, n in unfilled],
+            "stability": {"blocking_pairs": 0, "examples": [], "ranks_achieved": {}},
         },
     )
     db.session.add(matching_round)
