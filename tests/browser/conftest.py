@@ -40,13 +40,31 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     }
 
 
+def buffered(app: Flask):  # type: ignore[no-untyped-def]
+    """Read each response whole before sending it.
+
+    Werkzeug's development server skips closing a response (and so its open static file) when the
+    browser drops the connection mid-transfer; buffering closes it first, in every case.
+    """
+
+    def wsgi(environ, start_response):  # type: ignore[no-untyped-def]
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return wsgi
+
+
 class LiveServer:
     """The service running in a background thread; `url` is its address."""
 
     def __init__(self, app: Flask, mail_dir: Path) -> None:
         self.app = app
         self.mail_dir = mail_dir
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self._server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
