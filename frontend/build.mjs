@@ -24,4 +24,5 @@ if (css.css.includes("GDS Transport") || css.css.includes("@font-face")) {
 writeFileSync(join(out, "css", "app.css"), css.css);
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "js", "govuk-frontend.min.js"));
 cpSync(join(root, "frontend", "init.js"), join(out, "js", "init.js"));
+cpSync(join(root, "frontend", "skills-search.js"), join(out, "js", "skills-search.js"));
 console.log(`built ${out}`);

@@ -9,6 +9,9 @@ restrict_to(bp, "student")
 
 # Route modules register themselves on bp when imported.
 from placement.student import (  # noqa: E402,F401
+    data_routes,
     offers,
+    profile_routes,
+    role_routes,
     routes,
 )

@@ -1,0 +1,214 @@
+"""Browsing open roles with their fit, a role's page, and ranking choices through the pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+from support.factories import PASSWORD, create_organisation, create_role, create_student
+from support.http import sign_in, submit, text_of
+
+from placement.extensions import db
+from placement.models import StudentPreference
+from placement.services import student_roles
+
+
+def _signed_in_student(client, **fields):
+    profile = create_student(email="browser@example.org", **fields)
+    sign_in(client, "browser@example.org", PASSWORD)
+    return profile
+
+
+def _choices(profile_id: int) -> list[int]:
+    rows = db.session.execute(
+        select(StudentPreference.role_id)
+        .where(StudentPreference.student_id == profile_id)
+        .order_by(StudentPreference.rank)
+    )
+    return list(rows.scalars())
+
+
+def test_the_roles_page_lists_open_roles_with_their_fit(app, client):
+    _signed_in_student(client)
+    organisation, _ = create_organisation("Tiny Data Ltd")
+    create_role(organisation, title="Junior data analyst")
+    create_role(organisation, title="Research engineer", min_rqf_level=7)
+    create_role(organisation, title="Secret draft", status="draft")
+    page = text_of(client.get("/student/roles"))
+    assert "govuk-error-summary" not in page
+    assert "2 roles" in page
+    assert "Junior data analyst" in page and "Tiny Data Ltd" in page
+    assert "Secret draft" not in page
+    assert re.search(r"Good fit \d+%|Possible fit \d+%", page)
+    assert "Does not meet: needs Level 7 or above (you are Level 6)" in page
+    assert page.index("Junior data analyst") < page.index("Research engineer")
+    assert "£15.00 an hour" in page and "Hackney, hybrid" in page
+
+
+def test_filters_are_kept_in_the_address_and_narrow_the_list(app, client):
+    _signed_in_student(client)
+    organisation, _ = create_organisation()
+    create_role(organisation, title="Remote tester", work_mode="remote", borough="camden")
+    create_role(organisation, title="Office analyst", work_mode="on-site")
+    page = text_of(client.get("/student/roles?work_mode=remote&borough=camden&skill=&sector="))
+    assert "Remote tester" in page and "Office analyst" not in page
+    assert '<option value="remote" selected>' in page
+    assert '<option value="camden" selected>' in page
+    assert "Clear filters" in page
+    assert "/student/roles/" in page and "work_mode=remote" in page
+
+
+def test_an_unknown_filter_value_is_reported_not_a_server_error(app, client):
+    _signed_in_student(client)
+    response = client.get("/student/roles?sector=moon-mining")
+    assert response.status_code == 200
+    assert "Select a sector from the list" in text_of(response)
+
+
+def test_roles_are_paginated_twenty_to_a_page(app, client):
+    _signed_in_student(client)
+    organisation, _ = create_organisation()
+    for number in range(23):
+        create_role(organisation, title=f"Role number {number:02d}")
+    first = text_of(client.get("/student/roles"))
+    assert first.count("Role number") == 20
+    assert "govuk-pagination" in first and "page=2" in first
+    second = text_of(client.get("/student/roles?page=2"))
+    assert second.count("Role number") == 3
+    assert text_of(client.get("/student/roles?page=99")).count("Role number") == 3
+    assert text_of(client.get("/student/roles?page=²")).count("Role number") == 20
+
+
+def test_an_incomplete_profile_sees_roles_without_a_fit(app, client):
+    _signed_in_student(client, submitted=False, skills={})
+    organisation, _ = create_organisation()
+    create_role(organisation)
+    page = text_of(client.get("/student/roles"))
+    assert "Complete your profile to see how well each role fits you" in page
+    assert "Good fit" not in page
+
+
+def test_a_role_page_gives_the_engines_reasons_with_skill_labels(app, client):
+    _signed_in_student(client, skills={"python": 3, "sql": 1})
+    organisation, _ = create_organisation("Tiny Data Ltd")
+    role = create_role(organisation, skills={"python": (2, 3, True), "power-bi": (2, 1, False)})
+    page = text_of(client.get(f"/student/roles/{role.id}?sector=fintech"))
+    assert "<h1" in page and "Junior data analyst" in page
+    assert "Skills matched: Python (level 3, asked 2)" in page
+    assert "Skills missing: Power BI (asked 2)" in page
+    assert "power-bi" not in re.search(r'id="fit-reasons".*?</ul>', page, re.S).group(0)
+    assert 'href="/student/roles?sector=fintech"' in page
+    assert "Add to my choices" in page
+
+
+def test_a_role_the_student_cannot_meet_lists_every_failed_rule(app, client):
+    _signed_in_student(client, skills={"sql": 2}, hours_per_week=20)
+    organisation, _ = create_organisation()
+    role = create_role(organisation, min_rqf_level=8)
+    page = text_of(client.get(f"/student/roles/{role.id}"))
+    assert "The role needs Level 8 or above (you are Level 6)" in page
+    assert "The role needs 30 hours a week (you offer 20)" in page
+    assert "The role needs Python at level 2 (you do not have it)" in page
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"status": "draft"}, {"status": "closed"}, {"places": 2, "places_taken": 2}],
+)
+def test_a_role_that_is_not_open_is_not_found(app, client, fields):
+    _signed_in_student(client)
+    organisation, _ = create_organisation()
+    role = create_role(organisation, **fields)
+    assert client.get(f"/student/roles/{role.id}").status_code == 404
+    other = create_role(organisation)
+    refused = submit(
+        client, f"/student/roles/{role.id}/choose", {}, page=f"/student/roles/{other.id}"
+    )
+    assert refused.status_code == 404
+
+
+def test_a_role_of_an_unverified_organisation_is_not_found(app, client):
+    _signed_in_student(client)
+    organisation, _ = create_organisation(verified=False)
+    role = create_role(organisation)
+    assert client.get(f"/student/roles/{role.id}").status_code == 404
+    assert client.get("/student/roles/999999").status_code == 404
+
+
+def test_a_student_adds_roles_to_their_choices_and_a_sixth_is_refused(app, client):
+    profile = _signed_in_student(client)
+    organisation, _ = create_organisation()
+    roles = [create_role(organisation, title=f"Role {number}") for number in range(6)]
+    for role in roles[:5]:
+        added = submit(
+            client, f"/student/roles/{role.id}/choose", {}, page=f"/student/roles/{role.id}"
+        )
+        assert added.headers["Location"].endswith("/student/choices")
+    assert "Role 4 is your 5th choice" in text_of(client.get("/student/choices"))
+    refused = submit(
+        client, f"/student/roles/{roles[5].id}/choose", {}, page=f"/student/roles/{roles[5].id}"
+    )
+    html = text_of(refused)
+    assert refused.status_code == 200
+    assert "govuk-error-summary" in html and "You already have 5 choices" in html
+    assert _choices(profile.id) == [role.id for role in roles[:5]]
+    assert "This role is your 2nd choice" in text_of(client.get(f"/student/roles/{roles[1].id}"))
+
+
+def test_the_choices_page_moves_and_removes_choices(app, client):
+    profile = _signed_in_student(client)
+    organisation, _ = create_organisation()
+    first, second, third = (create_role(organisation, title=f"Choice {n}") for n in "ABC")
+    for role in (first, second, third):
+        student_roles.add_choice(db.session, profile, role)
+    db.session.commit()
+    page = text_of(client.get("/student/choices"))
+    assert 'Move up<span class="govuk-visually-hidden">: Choice C' in page
+    submit(client, f"/student/choices/{third.id}/up", {}, page="/student/choices")
+    assert _choices(profile.id) == [first.id, third.id, second.id]
+    submit(client, f"/student/choices/{first.id}/down", {}, page="/student/choices")
+    assert _choices(profile.id) == [third.id, first.id, second.id]
+    submit(client, f"/student/choices/{first.id}/remove", {}, page="/student/choices")
+    assert _choices(profile.id) == [third.id, second.id]
+
+
+def test_a_closed_choice_is_marked_and_can_still_be_removed(app, client):
+    profile = _signed_in_student(client)
+    organisation, _ = create_organisation()
+    role = create_role(organisation)
+    student_roles.add_choice(db.session, profile, role)
+    role.status = "closed"
+    db.session.commit()
+    assert "No longer open" in text_of(client.get("/student/choices"))
+    submit(client, f"/student/choices/{role.id}/remove", {}, page="/student/choices")
+    assert _choices(profile.id) == []
+
+
+def test_a_student_cannot_change_another_students_choices(app, client):
+    other = create_student(email="other@example.org")
+    organisation, _ = create_organisation()
+    role = create_role(organisation)
+    student_roles.add_choice(db.session, other, role)
+    db.session.commit()
+    _signed_in_student(client)
+    refused = submit(client, f"/student/choices/{role.id}/remove", {}, page="/student/equality")
+    assert refused.status_code == 404
+    assert _choices(other.id) == [role.id]
+
+
+def test_choice_actions_need_the_csrf_token(app, client):
+    profile = _signed_in_student(client)
+    organisation, _ = create_organisation()
+    role = create_role(organisation)
+    assert client.post(f"/student/roles/{role.id}/choose").status_code == 400
+    assert _choices(profile.id) == []
+
+
+def test_a_student_below_level_6_sees_roles_but_cannot_choose(app, client):
+    _signed_in_student(client, rqf_level=5, submitted=False)
+    organisation, _ = create_organisation()
+    role = create_role(organisation)
+    page = text_of(client.get(f"/student/roles/{role.id}"))
+    assert "Add to my choices" not in page
+    assert "Level 6" in page
