@@ -13,6 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import matplotlib
 
@@ -83,7 +84,26 @@ def bar_chart(
     value_label: str = "",
     percent: bool = False,
 ) -> Markup:
-    """A horizontal bar chart (one bar per label and series) as inline, CSP-safe SVG."""
+    """A horizontal bar chart (one bar per label and series) as inline, CSP-safe SVG.
+
+    Drawing costs tens of milliseconds, so the SVG is remembered by its inputs: a chart is a pure
+    function of its arguments, and different figures make a different key.
+    """
+    drawn = tuple((one.name, tuple(one.values)) for one in series)
+    return Markup(_svg(chart_id, title, description, tuple(labels), drawn, value_label, percent))
+
+
+@lru_cache(maxsize=128)
+def _svg(
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: tuple[str, ...],
+    drawn: tuple[tuple[str, tuple[float, ...]], ...],
+    value_label: str,
+    percent: bool,
+) -> str:
+    series = [Series(name, values) for name, values in drawn]
     count = max(len(labels), 1)
     height = 0.9 + count * (0.32 + 0.22 * len(series))
     with matplotlib.rc_context(RC_PARAMS):
@@ -99,7 +119,7 @@ def bar_chart(
             axes.legend(loc="lower right", frameon=False)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return Markup(accessible_svg(buffer.getvalue(), chart_id, title, description))
+    return accessible_svg(buffer.getvalue(), chart_id, title, description)
 
 
 def _draw_bars(axes, labels: Sequence[str], series: Sequence[Series]) -> None:  # type: ignore[no-untyped-def]

@@ -39,6 +39,9 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    # The limiter is shared by every app in the process and would otherwise keep the last app's
+    # setting: each app states its own.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)

@@ -29,3 +29,8 @@ def choices(pairs: Iterable[tuple[str, str]], *, blank: str | None = None) -> li
     if blank is not None:
         options.insert(0, SelectChoice("", blank))
     return options
+
+
+def is_whole_number(text: str) -> bool:
+    """Only the digits 0-9: str.isdigit() also accepts characters such as '¹' that int() refuses."""
+    return text.isascii() and text.isdigit()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.routing import IntegerConverter, Map
 
 from placement.extensions import db, login_manager
+from placement.forms import is_whole_number
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -49,7 +50,7 @@ def load_user(session_id: str):  # type: ignore[no-untyped-def]
     from placement.models import User
 
     user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+    if not is_whole_number(user_id) or not token:
         return None
     user = db.session.execute(select(User).where(User.id == int(user_id))).scalar_one_or_none()
     if user is None or user.session_token != token or not user.active:

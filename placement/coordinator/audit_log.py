@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from placement.coordinator import bp
 from placement.csvsafe import csv_response
 from placement.extensions import db
+from placement.forms import is_whole_number
 from placement.models import AuditEvent
 
 PAGE_SIZE = 50
@@ -20,16 +21,16 @@ def _filtered():
     actor = (request.args.get("actor") or "").strip()
     if action:
         query = query.where(AuditEvent.action == action)
-    if actor.isdigit() and len(actor) < 12:
+    if is_whole_number(actor) and len(actor) < 12:
         query = query.where(AuditEvent.actor_id == int(actor))
-    return query, {"action": action, "actor": actor if actor.isdigit() else ""}
+    return query, {"action": action, "actor": actor if is_whole_number(actor) else ""}
 
 
 @bp.route("/audit")
 def audit() -> str:
     query, filters = _filtered()
     page = request.args.get("page", "1")
-    page_number = int(page) if page.isdigit() and 0 < len(page) < 7 else 1
+    page_number = int(page) if is_whole_number(page) and 0 < len(page) < 7 else 1
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     events = db.session.execute(
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

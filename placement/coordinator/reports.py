@@ -13,6 +13,7 @@ from placement.access import get_or_404
 from placement.coordinator import bp
 from placement.csvsafe import csv_response
 from placement.extensions import db
+from placement.forms import is_whole_number
 from placement.models import MatchingRound
 from placement.services import equity, reports, skills_gap
 
@@ -46,7 +47,7 @@ def _round_from_query() -> MatchingRound | None:
     value = request.args.get("round", "")
     if not value:
         return None
-    if not value.isdigit() or len(value) > 12:
+    if not is_whole_number(value) or len(value) > 12:
         abort(404)
     return load_round(int(value))
 

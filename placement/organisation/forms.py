@@ -31,7 +31,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, ValidationErr
 from placement import reference
 from placement.auth.forms import email_field
 from placement.errors import ValidationFailed
-from placement.forms import BaseForm, choices
+from placement.forms import BaseForm, choices, is_whole_number
 from placement.services.roles import MAX_HOURS, MAX_PLACES, RoleDetails, SkillAsk, pay_hint
 
 SKILL_ROWS = 10
@@ -84,7 +84,7 @@ class DatePartsField(Field):
             self._problem(
                 f"{self.what.capitalize()} must include a {' and a '.join(missing)}", missing
             )
-        elif not all(self.parts[part].isdigit() for part in DATE_PARTS):
+        elif not all(is_whole_number(self.parts[part]) for part in DATE_PARTS):
             self._problem(f"{self.what.capitalize()} must be a real date", DATE_PARTS)
         elif len(self.parts["year"]) != 4:
             self._problem(f"Year must include 4 numbers, like {date.today().year + 1}", ("year",))
@@ -321,4 +321,4 @@ class RoleForm(BaseForm):
 
 def _whole(value: object) -> int:
     text = str(value or "")
-    return int(text) if text.isdigit() and len(text) < 3 else 0
+    return int(text) if is_whole_number(text) and len(text) < 3 else 0

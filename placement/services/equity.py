@@ -10,7 +10,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from statistics import fmean
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -212,39 +211,39 @@ class Population:
     description: str
 
 
+ANSWER_FIELDS = (
+    "gender",
+    "age_band",
+    "ethnicity",
+    "disability",
+    "first_in_family",
+    "free_school_meals",
+)
+
+
 def people(session: Session, student_ids: Iterable[int] | None = None) -> list[Person]:
-    query = select(StudentProfile, EqualityMonitoring).outerjoin(
-        EqualityMonitoring, EqualityMonitoring.user_id == StudentProfile.user_id
-    )
+    query = select(
+        StudentProfile.id,
+        StudentProfile.rqf_level,
+        StudentProfile.university_id,
+        *(getattr(EqualityMonitoring, name) for name in ANSWER_FIELDS),
+    ).outerjoin(EqualityMonitoring, EqualityMonitoring.user_id == StudentProfile.user_id)
     if student_ids is not None:
         ids = list(student_ids)
         if not ids:
             return []
         query = query.where(StudentProfile.id.in_(ids))
-    found = []
-    for profile, answers in session.execute(query.order_by(StudentProfile.id)):
-        values: dict[str, Any] = {}
-        if answers is not None:
-            values = {
-                name: getattr(answers, name)
-                for name in (
-                    "gender",
-                    "age_band",
-                    "ethnicity",
-                    "disability",
-                    "first_in_family",
-                    "free_school_meals",
-                )
-            }
-        found.append(
-            Person(
-                profile.id,
-                rqf_level=profile.rqf_level,
-                university_id=profile.university_id,
-                **values,
-            )
+    return [
+        Person(
+            student_id,
+            rqf_level=rqf_level,
+            university_id=university_id,
+            **dict(zip(ANSWER_FIELDS, answers, strict=True)),
         )
-    return found
+        for student_id, rqf_level, university_id, *answers in session.execute(
+            query.order_by(StudentProfile.id)
+        )
+    ]
 
 
 def placed_scores(session: Session) -> dict[int, float | None]:

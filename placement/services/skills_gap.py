@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from placement.models import (
@@ -55,21 +55,36 @@ class GapRow:
         return self.demand - self.supply
 
 
-def _demand(session: Session, filters: Filters) -> dict[tuple[str, int], list[int]]:
-    """(skill, level) -> [places asking for it as required, places asking for it as desired]."""
+def _demand_rows(session: Session, sector: str | None = None) -> list[tuple]:  # type: ignore[type-arg]
+    """(skill, level, required, sector, start date, places) summed in SQL over counting roles."""
+    grouped = (
+        RoleSkill.skill_id,
+        RoleSkill.level,
+        RoleSkill.required,
+        PlacementRole.sector,
+        PlacementRole.start_date,
+    )
     query = (
-        select(RoleSkill.skill_id, RoleSkill.level, RoleSkill.required, PlacementRole)
+        select(*grouped, func.sum(PlacementRole.places))
         .join(PlacementRole, PlacementRole.id == RoleSkill.role_id)
         .join(Organisation, Organisation.id == PlacementRole.organisation_id)
         .where(PlacementRole.status.in_(DEMAND_STATUSES), Organisation.status == "verified")
+        .group_by(*grouped)
     )
-    if filters.sector:
-        query = query.where(PlacementRole.sector == filters.sector)
+    if sector:
+        query = query.where(PlacementRole.sector == sector)
+    return list(session.execute(query))
+
+
+def _demand(rows: list[tuple], filters: Filters) -> dict[tuple[str, int], list[int]]:  # type: ignore[type-arg]
+    """(skill, level) -> [places asking for it as required, places asking for it as desired]."""
     demand: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
-    for skill_id, level, required, role in session.execute(query):
-        if filters.period and quarter_of(role.start_date) != filters.period:
+    for skill_id, level, required, sector, start_date, places in rows:
+        if filters.sector and sector != filters.sector:
             continue
-        demand[(skill_id, level)][0 if required else 1] += role.places
+        if filters.period and quarter_of(start_date) != filters.period:
+            continue
+        demand[(skill_id, level)][0 if required else 1] += int(places or 0)
     return demand
 
 
@@ -78,26 +93,29 @@ def _supply(session: Session, skills: set[str], university: str | None) -> dict[
     if not skills:
         return {}
     query = (
-        select(StudentSkill.skill_id, StudentSkill.level)
+        select(StudentSkill.skill_id, StudentSkill.level, func.count())
         .join(StudentProfile, StudentProfile.id == StudentSkill.student_id)
         .where(StudentProfile.status == "submitted", StudentSkill.skill_id.in_(skills))
+        .group_by(StudentSkill.skill_id, StudentSkill.level)
     )
     if university:
         query = query.where(StudentProfile.university_id == university)
     at_least: dict[str, list[int]] = defaultdict(lambda: [0] * 5)
-    for skill_id, level in session.execute(query):
+    for skill_id, level, count in session.execute(query):
         for below in range(min(level, 5)):
-            at_least[skill_id][below] += 1
+            at_least[skill_id][below] += count
     return at_least
 
 
-def gaps(session: Session, filters: Filters | None = None) -> list[GapRow]:
-    """Every (skill, level) in demand, the largest gap first."""
-    filters = filters or Filters()
-    demand = _demand(session, filters)
-    skills = {skill_id for skill_id, _ in demand}
-    supply = _supply(session, skills, filters.university)
-    labels = dict(session.execute(select(Skill.id, Skill.label).where(Skill.id.in_(skills))).all())
+def _labels(session: Session, skills: set[str]) -> dict[str, str]:
+    return dict(session.execute(select(Skill.id, Skill.label).where(Skill.id.in_(skills))).all())
+
+
+def _gap_rows(
+    demand: dict[tuple[str, int], list[int]],
+    supply: dict[str, list[int]],
+    labels: dict[str, str],
+) -> list[GapRow]:
     rows = [
         GapRow(
             skill_id,
@@ -110,6 +128,15 @@ def gaps(session: Session, filters: Filters | None = None) -> list[GapRow]:
         for (skill_id, level), (required, desired) in demand.items()
     ]
     return sorted(rows, key=lambda row: (-row.gap, -row.demand, row.skill, row.level))
+
+
+def gaps(session: Session, filters: Filters | None = None) -> list[GapRow]:
+    """Every (skill, level) in demand, the largest gap first."""
+    filters = filters or Filters()
+    demand = _demand(_demand_rows(session, filters.sector), filters)
+    skills = {skill_id for skill_id, _ in demand}
+    supply = _supply(session, skills, filters.university)
+    return _gap_rows(demand, supply, _labels(session, skills))
 
 
 def periods(session: Session) -> list[str]:
@@ -133,7 +160,14 @@ def sectors_in_demand(session: Session) -> list[str]:
 def largest_by(
     session: Session, key: str, values: list[str], filters: Filters, top: int = 3
 ) -> list[tuple[str, list[GapRow]]]:
-    """The largest gaps within each sector or each quarter (key "sector" or "period")."""
+    """The largest gaps within each sector or each quarter (key "sector" or "period").
+
+    The demand rows, supply and labels are read once and narrowed here for each value.
+    """
+    rows = _demand_rows(session)
+    skills = {row[0] for row in rows}
+    supply = _supply(session, skills, filters.university)
+    labels = _labels(session, skills)
     found = []
     for value in values:
         narrowed = Filters(
@@ -141,7 +175,8 @@ def largest_by(
             period=value if key == "period" else filters.period,
             university=filters.university,
         )
-        found.append((value, [row for row in gaps(session, narrowed) if row.gap > 0][:top]))
+        in_gap = [row for row in _gap_rows(_demand(rows, narrowed), supply, labels) if row.gap > 0]
+        found.append((value, in_gap[:top]))
     return found
 
 

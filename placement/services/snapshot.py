@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 import matching
@@ -19,6 +19,7 @@ from placement.models import (
     Organisation,
     OrganisationInterest,
     PlacementRole,
+    RoleSkill,
     StudentProfile,
 )
 
@@ -79,22 +80,28 @@ def student_entry(profile: StudentProfile, role_keys: set[str]) -> dict[str, Any
     }
 
 
+def _skill_ask(level: int, weight: int, required: bool) -> dict[str, Any]:
+    return {"level": level, "weight": weight, "required": required}
+
+
 def role_entry(
-    role: PlacementRole, places: int, student_preferences: Sequence[str]
+    role: PlacementRole,
+    places: int,
+    student_preferences: Sequence[str],
+    skills: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """The role's snapshot entry; `skills` (from `role_skills`) saves loading role.skills."""
+    if skills is None:
+        skills = {
+            skill.skill_id: _skill_ask(skill.level, skill.weight, skill.required)
+            for skill in role.skills
+        }
     return {
         "id": role_key(role.id),
         "organisation": organisation_key(role.organisation_id),
         "places": places,
         "min_rqf_level": role.min_rqf_level,
-        "skills": {
-            skill.skill_id: {
-                "level": skill.level,
-                "weight": skill.weight,
-                "required": skill.required,
-            }
-            for skill in role.skills
-        },
+        "skills": skills,
         "start": role.start_date.isoformat(),
         "end": role.end_date.isoformat(),
         "hours_per_week": role.hours_per_week,
@@ -126,9 +133,8 @@ def ready_students(session: Session) -> list[StudentProfile]:
     ]
 
 
-def ready_roles(session: Session) -> list[PlacementRole]:
-    """Published roles of verified organisations with a place left."""
-    query = (
+def _ready_roles_query():  # type: ignore[no-untyped-def]
+    return (
         select(PlacementRole)
         .join(Organisation)
         .where(
@@ -136,10 +142,50 @@ def ready_roles(session: Session) -> list[PlacementRole]:
             Organisation.status == "verified",
             PlacementRole.places_taken < PlacementRole.places,
         )
-        .options(selectinload(PlacementRole.skills))
         .order_by(PlacementRole.id)
     )
-    return list(session.execute(query).scalars())
+
+
+def ready_roles(session: Session) -> list[PlacementRole]:
+    """Published roles of verified organisations with a place left.
+
+    role.skills is not loaded with them (it is the costly part): build_snapshot reads the skills
+    with one query of its own, and role_skills gives them without loading objects.
+    """
+    return list(session.execute(_ready_roles_query()).scalars())
+
+
+def ready_role(session: Session, role_id: int) -> PlacementRole | None:
+    """One role if ready_roles would list it, else None."""
+    query = _ready_roles_query().where(PlacementRole.id == role_id)
+    return session.execute(query).scalars().first()
+
+
+def _skills_unloaded(role: PlacementRole) -> bool:
+    state = inspect(role)
+    return state.has_identity and "skills" in state.unloaded
+
+
+def role_skills(session: Session, role_ids: Iterable[int]) -> dict[int, dict[str, dict[str, Any]]]:
+    """Role id -> its snapshot skills {skill id: {level, weight, required}}, in one query."""
+    ids = list(role_ids)
+    found: dict[int, dict[str, dict[str, Any]]] = {role_id: {} for role_id in ids}
+    if not ids:
+        return found
+    rows = session.execute(
+        select(
+            RoleSkill.role_id,
+            RoleSkill.skill_id,
+            RoleSkill.level,
+            RoleSkill.weight,
+            RoleSkill.required,
+        )
+        .where(RoleSkill.role_id.in_(ids))
+        .order_by(RoleSkill.role_id, RoleSkill.skill_id)
+    )
+    for role_id, skill_id, level, weight, required in rows:
+        found[role_id][skill_id] = _skill_ask(level, weight, required)
+    return found
 
 
 def _role_preferences(
@@ -179,13 +225,21 @@ def build_snapshot(
     role_keys = {role_key(role.id) for role in roles}
     student_keys = {student_key(profile.id) for profile in students}
     role_preferences = _role_preferences(session, roles, student_keys)
+    # Skills already in memory (or of a role not saved) are used as they are.
+    unloaded = [role.id for role in roles if _skills_unloaded(role)]
+    skills = role_skills(session, unloaded)
     places = places or {}
     return {
         "format": FORMAT,
         "parameters": dict(parameters or {}),
         "students": [student_entry(profile, role_keys) for profile in students],
         "roles": [
-            role_entry(role, places.get(role.id, role.places_left), role_preferences[role.id])
+            role_entry(
+                role,
+                places.get(role.id, role.places_left),
+                role_preferences[role.id],
+                skills.get(role.id),
+            )
             for role in roles
         ],
         "locked": [{"student": student_key(s), "role": role_key(r)} for s, r in locked],

@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 
 from placement import reference
 from placement.errors import ValidationFailed
-from placement.models import Organisation, PlacementRole, Skill, StudentPreference, StudentProfile
+from placement.models import (
+    Organisation,
+    PlacementRole,
+    RoleSkill,
+    Skill,
+    StudentPreference,
+    StudentProfile,
+)
 from placement.services import audit, snapshot, students
 
 MAX_CHOICES = 5
@@ -44,8 +51,8 @@ class Fit:
         return "Possible fit" if self.score >= POSSIBLE_FIT else "Weak fit"
 
 
-def _matches(role: PlacementRole, filters: dict[str, str]) -> bool:
-    if filters.get("skill") and filters["skill"] not in {s.skill_id for s in role.skills}:
+def _matches(role: PlacementRole, filters: dict[str, str], with_skill: set[int] | None) -> bool:
+    if with_skill is not None and role.id not in with_skill:
         return False
     return all(
         not filters.get(name) or getattr(role, name) == filters[name]
@@ -55,7 +62,12 @@ def _matches(role: PlacementRole, filters: dict[str, str]) -> bool:
 
 def open_roles(session: Session, filters: dict[str, str] | None = None) -> list[PlacementRole]:
     """Roles a student may see and choose (snapshot.ready_roles), narrowed by the filters."""
-    roles = [role for role in snapshot.ready_roles(session) if _matches(role, filters or {})]
+    filters = filters or {}
+    with_skill = None
+    if filters.get("skill"):
+        query = select(RoleSkill.role_id).where(RoleSkill.skill_id == filters["skill"])
+        with_skill = set(session.execute(query).scalars())
+    roles = [role for role in snapshot.ready_roles(session) if _matches(role, filters, with_skill)]
     organisation_ids = {role.organisation_id for role in roles}
     if organisation_ids:
         # One query fills the identity map, so role.organisation needs no query of its own.
@@ -65,7 +77,7 @@ def open_roles(session: Session, filters: dict[str, str] | None = None) -> list[
 
 def open_role(session: Session, role_id: int) -> PlacementRole | None:
     """The role if it is open (published, organisation verified, a place left); else None."""
-    return next((role for role in open_roles(session) if role.id == role_id), None)
+    return snapshot.ready_role(session, role_id)
 
 
 def fits(session: Session, profile: StudentProfile, roles: list[PlacementRole]) -> dict[int, Fit]:
@@ -73,7 +85,7 @@ def fits(session: Session, profile: StudentProfile, roles: list[PlacementRole]) 
     entries = snapshot.fit_for_student(session, profile, roles)
     if not entries:
         return {}
-    labels = skill_labels(session, _skill_ids(profile, roles))
+    labels = skill_labels(session, _skill_ids(session, profile, roles))
     return {role_id: _fit(entry, labels) for role_id, entry in entries.items()}
 
 
@@ -85,10 +97,11 @@ def in_fit_order(roles: list[PlacementRole], fit: dict[int, Fit]) -> list[Placem
     return sorted(roles, key=lambda role: (position.get(role.id, len(position)), role.id))
 
 
-def _skill_ids(profile: StudentProfile, roles: list[PlacementRole]) -> set[str]:
+def _skill_ids(session: Session, profile: StudentProfile, roles: list[PlacementRole]) -> set[str]:
     ids = {skill.skill_id for skill in profile.skills}
-    for role in roles:
-        ids.update(skill.skill_id for skill in role.skills)
+    role_ids = [role.id for role in roles]
+    query = select(RoleSkill.skill_id).where(RoleSkill.role_id.in_(role_ids)).distinct()
+    ids.update(session.execute(query).scalars())
     return ids
 
 
