@@ -12,12 +12,12 @@ from werkzeug.wrappers import Response
 
 from placement import reference
 from placement.access import get_or_404, refuse_unless
-from placement.errors import Conflict, ValidationFailed
+from placement.errors import Conflict
 from placement.extensions import db
 from placement.models import Offer, Placement, PlacementRole, Skill
-from placement.offer_forms import FeedbackForm, RespondForm
+from placement.offer_forms import RespondForm, feedback_page
 from placement.organisation import bp
-from placement.services import offers, placements
+from placement.services import offers
 
 
 def _organisation_id() -> int | None:
@@ -92,26 +92,4 @@ def offer(offer_id: int) -> str | Response:
 @bp.route("/placements/<int:placement_id>/feedback", methods=["GET", "POST"])
 def placement_feedback(placement_id: int) -> str | Response:
     placement = load_placement(placement_id)
-    form = FeedbackForm()
-    if form.validate_on_submit():
-        try:
-            placements.give_feedback(
-                db.session,
-                placement,
-                "organisation",
-                int(form.rating.data),
-                form.comment.data or "",
-            )
-        except (Conflict, ValidationFailed) as refusal:
-            db.session.rollback()
-            form.form_errors.append(refusal.message)
-        else:
-            db.session.commit()
-            flash("Thank you for your feedback.", "success")
-            return redirect(url_for("organisation.offers"))
-    return render_template(
-        "organisation/offers/feedback.html",
-        placement=placement,
-        form=form,
-        given=placements.feedback_from(placement, "organisation"),
-    )
+    return feedback_page(placement, "organisation")

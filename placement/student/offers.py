@@ -10,11 +10,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from placement.access import get_or_404, refuse_unless
-from placement.errors import Conflict, ValidationFailed
+from placement.errors import Conflict
 from placement.extensions import db
 from placement.models import Offer, Placement
-from placement.offer_forms import FeedbackForm, RespondForm
-from placement.services import mail, offers, placements, verification
+from placement.offer_forms import RespondForm, feedback_page
+from placement.services import mail, offers, verification
 from placement.student import bp
 
 
@@ -103,22 +103,4 @@ def _tell_organisation(offer: Offer, placement: Placement | None) -> None:
 @bp.route("/placements/<int:placement_id>/feedback", methods=["GET", "POST"])
 def placement_feedback(placement_id: int) -> str | Response:
     placement = load_placement(placement_id)
-    form = FeedbackForm()
-    if form.validate_on_submit():
-        try:
-            placements.give_feedback(
-                db.session, placement, "student", int(form.rating.data), form.comment.data or ""
-            )
-        except (Conflict, ValidationFailed) as refusal:
-            db.session.rollback()
-            form.form_errors.append(refusal.message)
-        else:
-            db.session.commit()
-            flash("Thank you for your feedback.", "success")
-            return redirect(url_for("student.offers"))
-    return render_template(
-        "student/offers/feedback.html",
-        placement=placement,
-        form=form,
-        given=placements.feedback_from(placement, "student"),
-    )
+    return feedback_page(placement, "student")

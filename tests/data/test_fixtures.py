@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from matching import BOROUGHS
 from placement.demo_data import (
     WORK_MODES,
     DemoData,
@@ -21,41 +22,6 @@ from placement.demo_data import (
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 ESCO_URI = re.compile(r"^http://data\.europa\.eu/esco/skill/[0-9a-f-]{36}$")
-BOROUGH_IDS = [
-    "barking-and-dagenham",
-    "barnet",
-    "bexley",
-    "brent",
-    "bromley",
-    "camden",
-    "city-of-london",
-    "croydon",
-    "ealing",
-    "enfield",
-    "greenwich",
-    "hackney",
-    "hammersmith-and-fulham",
-    "haringey",
-    "harrow",
-    "havering",
-    "hillingdon",
-    "hounslow",
-    "islington",
-    "kensington-and-chelsea",
-    "kingston-upon-thames",
-    "lambeth",
-    "lewisham",
-    "merton",
-    "newham",
-    "redbridge",
-    "richmond-upon-thames",
-    "southwark",
-    "sutton",
-    "tower-hamlets",
-    "waltham-forest",
-    "wandsworth",
-    "westminster",
-]
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 COMPANY_NUMBER = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")
 
@@ -113,9 +79,18 @@ def test_there_are_five_skill_levels_each_with_a_name_and_a_description() -> Non
 # Places ---------------------------------------------------------------------------------
 
 
-def test_there_are_exactly_the_33_london_boroughs_inside_a_london_bounding_box() -> None:
+def test_the_boroughs_are_the_engines_33_with_the_same_names_and_centroids() -> None:
     boroughs = rows("london-boroughs.csv")
-    assert sorted(row["id"] for row in boroughs) == sorted(BOROUGH_IDS)
+    assert sorted(row["id"] for row in boroughs) == sorted(BOROUGHS)
+    for row in boroughs:
+        name, latitude, longitude = BOROUGHS[row["id"]]
+        assert row["name"] == name
+        assert abs(float(row["latitude"]) - latitude) < 0.01
+        assert abs(float(row["longitude"]) - longitude) < 0.01
+
+
+def test_every_borough_lies_inside_a_london_bounding_box() -> None:
+    boroughs = rows("london-boroughs.csv")
     for row in boroughs:
         assert 51.2 <= float(row["latitude"]) <= 51.8
         assert -0.6 <= float(row["longitude"]) <= 0.4
