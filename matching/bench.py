@@ -14,7 +14,7 @@ from .feasibility import feasible_mask, rule_masks, skill_products
 from .problem import Problem, build_problem
 from .reference import pair_is_feasible, pair_score
 from .rounds import optimal_pairs, solve_round, stable_pairs
-from .scoring import SCORE_UNIT, component_matrices, score_matrix, score_units
+from .scoring import SCORE_UNIT, component_points, score_factors, score_units, score_units_matrix
 from .snapshot import prepare, validate_snapshot
 from .synthetic import synthetic_round
 
@@ -33,11 +33,14 @@ def best_time(function: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return best, value
 
 
-def arrays_to_scores(problem: Problem, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-    """The vectorised part: skill product, hard-rule masks, components and scores."""
-    products = skill_products(problem)
-    feasible = feasible_mask(problem, rule_masks(problem, products))
-    return feasible, score_matrix(problem, weights, component_matrices(problem, products))
+def arrays_to_scores(problem: Problem, weights: dict[str, float]) -> np.ndarray:
+    """Every pair's score in points: the factors, their float32 product and the preferences."""
+    return score_units_matrix(problem, weights)
+
+
+def arrays_to_rules(problem: Problem) -> np.ndarray:
+    """Every pair's hard rules: the required-skill product and the masks."""
+    return feasible_mask(problem, rule_masks(problem, skill_products(problem)))
 
 
 def reference_loop(snapshot: dict[str, Any]) -> int:
@@ -102,6 +105,8 @@ def measure(n_students: int, seed: int = 0) -> dict[str, Any]:
     problem_s, problem = best_time(lambda: build_problem(snapshot), repeat)
     weights = snapshot["parameters"]["weights"]
     scores_s, _ = best_time(lambda: arrays_to_scores(problem, weights), repeat)
+    rules_s, _ = best_time(lambda: arrays_to_rules(problem), repeat)
+    columns = score_factors(problem, component_points(weights))[0].shape[1]
     prepared = prepare(snapshot, normalised=True)
     solve_s, _ = best_time(lambda: optimal_pairs(prepared), repeat)
     stable_s, stable = best_time(lambda: stable_pairs(prepared), 1)
@@ -109,7 +114,6 @@ def measure(n_students: int, seed: int = 0) -> dict[str, Any]:
     units = score_units(prepared.scores)
     greedy_placed, greedy_total = greedy(prepared.scores, prepared.acceptable, problem.places)
     loop_s, loop_note = loop_seconds(snapshot)
-    columns = 5 * len(problem.skill_ids)
     return {
         "students": n_students,
         "roles": len(problem.role_ids),
@@ -118,6 +122,7 @@ def measure(n_students: int, seed: int = 0) -> dict[str, Any]:
         "total_s": total,
         "problem_s": problem_s,
         "scores_s": scores_s,
+        "rules_s": rules_s,
         "solve_s": solve_s,
         "bare_lsa_s": bare_lsa(units, prepared.acceptable, problem.places),
         "matmul_s": matmul_seconds(n_students, columns, len(problem.role_ids), repeat),
@@ -141,7 +146,8 @@ def format_rows(row: dict[str, Any]) -> list[str]:
         f"{row['students']} students x {row['roles']} roles ({row['places']} places, "
         f"{row['feasible_pairs']} feasible pairs)",
         f"  snapshot -> result {ms['total_s']:.1f} ms | snapshot -> arrays "
-        f"{ms['problem_s']:.1f} ms | arrays -> scores {ms['scores_s']:.1f} ms | "
+        f"{ms['problem_s']:.1f} ms | arrays -> scores {ms['scores_s']:.1f} ms | hard rules "
+        f"{ms['rules_s']:.1f} ms | "
         f"solve {ms['solve_s']:.1f} ms | bare LSA {ms['bare_lsa_s']:.1f} ms | "
         f"stable (DA) {ms['stable_s']:.1f} ms",
         f"  total / bare LSA = {row['total_s'] / row['bare_lsa_s']:.2f}x | scores vs per-pair loop "

@@ -9,9 +9,9 @@ from .formats import RESULT_FORMAT, SnapshotError, result_digest, sha256_of
 from .reference import all_pairs, pair_is_feasible, pair_score
 from .snapshot import validate_snapshot
 
-# Scores are rounded to 6 decimals, so two independent computations may differ by one unit in the
-# last place (1e-6) plus binary floating-point noise: allow that, and nothing more.
-TOLERANCE = 1.5e-6
+# Scores are whole points (millionths) and must agree to the point; breakdowns are rounded to 6
+# decimals, so they may differ from the exact values by half a point. Allow that and float noise.
+TOLERANCE = 5.1e-7
 
 
 def _close(a: Any, b: float) -> bool:
@@ -153,8 +153,8 @@ def check_result(snapshot: dict[str, Any], result: dict[str, Any]) -> list[str]:
     -----
     Checks the hashes, the parameters, ids, every hard rule per pair, forbidden pairs, capacities
     (locks included), locks kept, ``min_score`` (locked pairs exempt), each student at most once,
-    every score and breakdown recomputed by :mod:`matching.reference` within one unit of the sixth
-    decimal, the objective totals, the unmatched and unfilled lists, and ``scores`` when present.
+    every score recomputed by :mod:`matching.reference` to the point and every breakdown value
+    within half a point, the objective totals, the unmatched and unfilled lists, and ``scores`` when present.
     It does not judge optimality or stability.
     """
     try:

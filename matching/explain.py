@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 
 from .feasibility import RULES, feasible_mask, rule_failures
-from .formats import COMPONENTS, SCORE_DECIMALS
 from .problem import build_problem
 from .reasons import pair_reasons
 from .scoring import SCORE_UNIT
@@ -28,10 +27,7 @@ def _role_entry(prepared: Prepared, student: int, role: int) -> dict[str, Any]:
         return entry
     entry["score"] = int(prepared.units[student, role]) / SCORE_UNIT
     entry["meets_min_score"] = bool(prepared.acceptable[student, role])
-    entry["breakdown"] = {
-        name: round(float(prepared.components[name][student, role]), SCORE_DECIMALS)
-        for name in COMPONENTS
-    }
+    entry["breakdown"] = prepared.breakdown(student, role)
     entry["reasons"] = pair_reasons(s_data, r_data)
     return entry
 

@@ -11,6 +11,7 @@ from typing import Any
 from .geography import travel_km
 
 NEUTRAL = 0.5
+POINTS = 10**6  # a perfect score
 TRAVEL_LIMIT_KM = {"on-site": 40.0, "hybrid": 80.0}
 
 
@@ -72,19 +73,76 @@ def sector_fit(student: dict, role: dict) -> float:
     return 1.0 if role["sector"] in student["sectors"] else 0.0
 
 
+def split_points(total: int, shares: list[int]) -> list[int]:
+    """Largest remainder: ``total`` points in proportion to ``shares``, ties to the earlier one."""
+    whole = sum(shares)
+    if whole == 0:
+        return [0] * len(shares)
+    points = [total * share // whole for share in shares]
+    by_remainder = sorted(range(len(shares)), key=lambda i: (-(total * shares[i] % whole), i))
+    for i in by_remainder[: total - sum(points)]:
+        points[i] += 1
+    return points
+
+
+def budgets(weights: dict[str, float]) -> dict[str, int]:
+    """Each component's points out of 10**6, in proportion to its weight."""
+    names = list(weights)
+    points = split_points(POINTS, [round(weights[n] * 10**12) for n in names])
+    return dict(zip(names, points, strict=True))
+
+
+def skill_points(student: dict, role: dict, budget: int) -> int:
+    """Each asked skill's share (by weight x level) of the budget, earned in proportion to level."""
+    if not role["skills"]:
+        return budget
+    asked = sorted(role["skills"].items())
+    shares = split_points(budget, [a["weight"] * a["level"] for _, a in asked])
+    return sum(
+        share * min(student["skills"].get(skill, 0), a["level"]) // a["level"]
+        for share, (skill, a) in zip(shares, asked, strict=True)
+    )
+
+
+def travel_points(student: dict, role: dict, budget: int) -> int:
+    if role["work_mode"] != "remote" and student["borough"] is None:
+        return budget // 2
+    return round(budget * travel_fit(student, role))
+
+
+def preference_points(student: dict, role: dict, budget: int) -> int:
+    half = budget // 2
+    points = 0
+    if role["id"] in student["preferences"]:
+        points += half * (5 - student["preferences"].index(role["id"])) // 5
+    if student["id"] in role["preferences"]:
+        length = max(5, len(role["preferences"]))
+        points += (budget - half) * (length - role["preferences"].index(student["id"])) // length
+    return points
+
+
+def sector_points(student: dict, role: dict, budget: int) -> int:
+    if not student["sectors"]:
+        return budget // 2
+    return budget if role["sector"] in student["sectors"] else 0
+
+
 def pair_score(student: dict, role: dict, weights: dict[str, float]) -> tuple[float, dict]:
-    """Score (rounded to 6 decimals) and its breakdown for one pair."""
+    """Score (points / 10**6) and its breakdown (component values) for one pair."""
+    budget = budgets(weights)
+    points = (
+        skill_points(student, role, budget["skills"])
+        + travel_points(student, role, budget["travel"])
+        + preference_points(student, role, budget["preferences"])
+        + sector_points(student, role, budget["sector"])
+    )
     breakdown = {
         "skills": skill_fit(student, role),
         "travel": travel_fit(student, role),
         "preferences": preference_fit(student, role),
         "sector": sector_fit(student, role),
     }
-    total = 0.0
-    for name, value in breakdown.items():
-        if weights[name]:
-            total += weights[name] * value
-    return min(1.0, max(0.0, round(total, 6))), breakdown
+    return points / POINTS, breakdown
 
 
 def all_pairs(snapshot: dict[str, Any]) -> dict[tuple[str, str], float]:

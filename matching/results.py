@@ -9,7 +9,7 @@ import numpy as np
 import scipy
 
 from .assignment import Pair
-from .formats import COMPONENTS, RESULT_FORMAT, SCORE_DECIMALS, result_digest
+from .formats import RESULT_FORMAT, result_digest
 from .reasons import pair_reasons, unmatched_reason
 from .scoring import SCORE_UNIT
 from .snapshot import Prepared
@@ -26,10 +26,7 @@ MAX_EXAMPLES = 5
 
 def _assignment(prepared: Prepared, student: int, role: int, locked: bool) -> dict[str, Any]:
     s_data, r_data = prepared.snapshot["students"][student], prepared.snapshot["roles"][role]
-    breakdown = {
-        name: round(float(prepared.components[name][student, role]), SCORE_DECIMALS)
-        for name in COMPONENTS
-    }
+    breakdown = prepared.breakdown(student, role)
     return {
         "student": s_data["id"],
         "role": r_data["id"],

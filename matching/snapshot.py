@@ -12,7 +12,7 @@ from .feasibility import feasible_mask, rule_failures, rule_masks, skill_product
 from .formats import SnapshotError, sha256_of
 from .lottery import draw_order, pair_tickets, tickets
 from .problem import Problem, build_problem
-from .scoring import SCORE_UNIT, component_matrices, score_units, score_units_matrix
+from .scoring import SCORE_UNIT, pair_breakdown, score_units, score_units_matrix, travel_table
 from .validation import validate_structure
 
 
@@ -77,11 +77,12 @@ class Prepared:
         Pass/fail per hard rule (:func:`matching.feasibility.rule_masks`).
     feasible, acceptable : ndarray, shape (n_students, n_roles), bool
         Hard rules passed; and additionally score >= ``min_score``.
-    components : dict of str to ndarray, shape (n_students, n_roles), float64
+    travel : ndarray, shape (34, n_roles), float64
+        Travel component per (student borough, role), for breakdowns.
     scores : ndarray, shape (n_students, n_roles), float64
-        Rounded to 6 decimals.
+        Points / 10**6.
     units : ndarray, shape (n_students, n_roles), int64
-        ``scores`` in millionths.
+        Scores in points (whole millionths).
     """
 
     snapshot: dict[str, Any]
@@ -90,9 +91,13 @@ class Prepared:
     masks: dict[str, np.ndarray]
     feasible: np.ndarray
     acceptable: np.ndarray
-    components: dict[str, np.ndarray]
+    travel: np.ndarray
     scores: np.ndarray
     units: np.ndarray
+
+    def breakdown(self, student: int, role: int) -> dict[str, float]:
+        """The component values of one pair (the result's ``breakdown``)."""
+        return pair_breakdown(self.problem, self.travel, student, role)
 
     @property
     def parameters(self) -> dict[str, Any]:
@@ -113,14 +118,12 @@ class Prepared:
 
 
 def prepare(snapshot: Any, *, normalised: bool = False) -> Prepared:
-    """Validate (unless ``normalised``) and build masks, components and scores for a round."""
+    """Validate (unless ``normalised``) and build masks and scores for a round."""
     snapshot = snapshot if normalised else validate_snapshot(snapshot)
     problem = build_problem(snapshot)
-    products = skill_products(problem)
-    masks = rule_masks(problem, products)
+    masks = rule_masks(problem, skill_products(problem))
     feasible = feasible_mask(problem, masks)
-    components = component_matrices(problem, products)
-    units = score_units_matrix(problem, snapshot["parameters"]["weights"], components)
+    units = score_units_matrix(problem, snapshot["parameters"]["weights"])
     scores = units / SCORE_UNIT
     min_units = int(score_units(np.array(snapshot["parameters"]["min_score"])))
     return Prepared(
@@ -130,7 +133,7 @@ def prepare(snapshot: Any, *, normalised: bool = False) -> Prepared:
         masks=masks,
         feasible=feasible,
         acceptable=feasible & (units >= min_units),
-        components=components,
+        travel=travel_table(problem),
         scores=scores,
         units=units,
     )

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching import build_problem, component_matrices, score_matrix, travel_km, validate_snapshot
-from matching.checks import TOLERANCE
 from matching.reference import pair_score
+from matching.scoring import component_points, largest_remainder, score_factors
 from matching.synthetic import role_profile, round_of, student_profile, synthetic_round
 
 FULL_ROLE_SKILLS = {
@@ -99,22 +99,95 @@ def test_sector_interest_scores_one_zero_or_neutral(sectors, expected):
     assert components_of(student_profile(sectors=sectors))["sector"] == expected
 
 
-def test_the_score_is_the_weighted_sum_rounded_to_six_decimals():
-    weights = {"skills": 2, "travel": 1, "preferences": 0, "sector": 1}
+def test_the_score_adds_whole_points_from_each_components_budget():
+    weights = {
+        "skills": 2,
+        "travel": 1,
+        "preferences": 0,
+        "sector": 1,
+    }  # 500,000 / 250,000 / 0 / 250,000
+    student = student_profile(borough="hackney", sectors=["health"], skills={"python": 2, "sql": 3})
+    role = role_profile(
+        skills={
+            "python": {"level": 3, "weight": 3, "required": False},
+            "sql": {"level": 2, "weight": 1, "required": False},
+        }
+    )
+    snapshot = validate_snapshot(round_of([student], [role], parameters={"weights": weights}))
+    # Shares of the 500,000 skill points by weight x level, 9 : 2 -> 409,090.9 and 90,909.1: the
+    # spare point goes to python (larger remainder). Python held at 2 of 3 earns 2/3 of its share.
+    python_share, sql_share = 409_091, 90_909
+    skills = python_share * 2 // 3 + sql_share
+    travel = round(250_000 * (1 - travel_km("hackney", "camden") / 40))
+    sector = 0  # technology is not among the student's sectors
+    scores = score_matrix(build_problem(snapshot), snapshot["parameters"]["weights"])
+    assert scores[0, 0] == (skills + travel + sector) / 10**6
+    assert pair_score(student, role, snapshot["parameters"]["weights"])[0] == scores[0, 0]
+
+
+@pytest.mark.parametrize(
+    ("weights", "expected"),
+    [
+        (
+            {"skills": 0.5, "travel": 0.15, "preferences": 0.25, "sector": 0.1},
+            (500_000, 150_000, 250_000, 100_000),
+        ),
+        ({"skills": 1, "travel": 1, "preferences": 1, "sector": 0}, (333_334, 333_333, 333_333, 0)),
+        ({"skills": 1, "travel": 1, "preferences": 1, "sector": 1}, (250_000,) * 4),
+        ({"skills": 1, "travel": 0, "preferences": 0, "sector": 0}, (10**6, 0, 0, 0)),
+        (
+            {"skills": 2, "travel": 2, "preferences": 1, "sector": 2},
+            (285_715, 285_714, 142_857, 285_714),
+        ),
+    ],
+)
+def test_component_budgets_share_out_exactly_a_million_points(weights, expected):
     snapshot = validate_snapshot(
-        round_of(
-            [student_profile(borough="hackney", sectors=["health"])],
-            [role_profile()],
-            parameters={"weights": weights},
-        )
+        round_of([student_profile()], [role_profile()], parameters={"weights": weights})
     )
+    budgets = component_points(snapshot["parameters"]["weights"])
+    assert tuple(budgets.values()) == expected
+    assert sum(budgets.values()) == 10**6
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    total=st.integers(0, 10**6),
+    shares=st.lists(st.integers(1, 10**6), min_size=1, max_size=30),
+)
+def test_largest_remainder_gives_each_share_its_floor_or_one_more_and_loses_no_point(total, shares):
+    points = largest_remainder(total, np.array(shares), np.zeros(len(shares), dtype=np.int64))
+    assert points.sum() == total
+    exact = [total * share / sum(shares) for share in shares]
+    assert all(0 <= p - int(e) <= 1 for p, e in zip(points.tolist(), exact, strict=True))
+
+
+def test_the_float32_product_of_the_score_factors_is_exact():
+    snapshot = validate_snapshot(synthetic_round(300, 120, seed=3))
     problem = build_problem(snapshot)
-    components = component_matrices(problem)
-    expected = (
-        0.5 * components["skills"] + 0.25 * components["travel"] + 0.25 * components["sector"]
+    student_side, role_side = score_factors(
+        problem, component_points(snapshot["parameters"]["weights"])
     )
-    scores = score_matrix(problem, snapshot["parameters"]["weights"])
-    assert scores[0, 0] == round(float(expected[0, 0]), 6)
+    assert np.array_equal(student_side, np.rint(student_side))
+    assert np.array_equal(role_side, np.rint(role_side))
+    exact = student_side.astype(np.int64) @ role_side.astype(np.int64)
+    assert exact.max() < 2**24  # every partial sum is an integer float32 holds exactly
+    assert np.array_equal((student_side @ role_side).astype(np.int64), exact)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10**6), n_students=st.integers(1, 12), n_roles=st.integers(1, 8))
+def test_scores_stay_within_a_few_millionths_of_the_weighted_sum_of_components(
+    seed, n_students, n_roles
+):
+    snapshot = validate_snapshot(synthetic_round(n_students, n_roles, seed=seed))
+    problem = build_problem(snapshot)
+    weights = snapshot["parameters"]["weights"]
+    components = component_matrices(problem)
+    weighted = sum(weights[name] * matrix for name, matrix in components.items())
+    asked = (problem.role_levels > 0).sum(axis=1)  # each asked skill may lose under one point
+    slack = (asked[None, :] + 4) / 10**6
+    assert np.all(np.abs(score_matrix(problem, weights) - weighted) <= slack)
 
 
 @settings(max_examples=40, deadline=None)
@@ -130,12 +203,12 @@ def test_vectorised_scores_equal_the_per_pair_reference(seed, n_students, n_role
     snapshot = validate_snapshot(synthetic_round(n_students, n_roles, seed=seed, weights=weights))
     problem = build_problem(snapshot)
     components = component_matrices(problem)
-    scores = score_matrix(problem, snapshot["parameters"]["weights"], components)
+    scores = score_matrix(problem, snapshot["parameters"]["weights"])
     assert scores.min() >= 0.0 and scores.max() <= 1.0
     for i, student in enumerate(snapshot["students"]):
         for j, role in enumerate(snapshot["roles"]):
             score, breakdown = pair_score(student, role, snapshot["parameters"]["weights"])
-            assert abs(scores[i, j] - score) <= TOLERANCE
+            assert scores[i, j] == score
             for name, value in breakdown.items():
                 assert components[name][i, j] == pytest.approx(value, abs=1e-9)
 
