@@ -154,7 +154,8 @@ def check_result(snapshot: dict[str, Any], result: dict[str, Any]) -> list[str]:
     Checks the hashes, the parameters, ids, every hard rule per pair, forbidden pairs, capacities
     (locks included), locks kept, ``min_score`` (locked pairs exempt), each student at most once,
     every score recomputed by :mod:`matching.reference` to the point and every breakdown value
-    within half a point, the objective totals, the unmatched and unfilled lists, and ``scores`` when present.
+    within half a point, the objective totals, the unmatched and unfilled lists, and ``scores``
+    when present.
     It does not judge optimality or stability.
     """
     try:

@@ -127,15 +127,19 @@ def sector_points(student: dict, role: dict, budget: int) -> int:
     return budget if role["sector"] in student["sectors"] else 0
 
 
-def pair_score(student: dict, role: dict, weights: dict[str, float]) -> tuple[float, dict]:
-    """Score (points / 10**6) and its breakdown (component values) for one pair."""
-    budget = budgets(weights)
-    points = (
+def pair_points(student: dict, role: dict, budget: dict[str, int]) -> int:
+    """Points (out of 10**6) for one pair, given the components' budgets (:func:`budgets`)."""
+    return (
         skill_points(student, role, budget["skills"])
         + travel_points(student, role, budget["travel"])
         + preference_points(student, role, budget["preferences"])
         + sector_points(student, role, budget["sector"])
     )
+
+
+def pair_score(student: dict, role: dict, weights: dict[str, float]) -> tuple[float, dict]:
+    """Score (points / 10**6) and its breakdown (component values) for one pair."""
+    points = pair_points(student, role, budgets(weights))
     breakdown = {
         "skills": skill_fit(student, role),
         "travel": travel_fit(student, role),
@@ -148,11 +152,11 @@ def pair_score(student: dict, role: dict, weights: dict[str, float]) -> tuple[fl
 def all_pairs(snapshot: dict[str, Any]) -> dict[tuple[str, str], float]:
     """Score of every feasible pair, by ``(student_id, role_id)``: the per-pair Python loop."""
     forbidden = {(p["student"], p["role"]) for p in snapshot["forbidden"]}
-    weights = snapshot["parameters"]["weights"]
+    budget = budgets(snapshot["parameters"]["weights"])
     scores = {}
     for student in snapshot["students"]:
         for role in snapshot["roles"]:
             key = (student["id"], role["id"])
             if pair_is_feasible(student, role, key in forbidden):
-                scores[key] = pair_score(student, role, weights)[0]
+                scores[key] = pair_points(student, role, budget) / POINTS
     return scores
