@@ -162,6 +162,17 @@ def test_password_reset_requests_are_limited_per_address(server):
     assert statuses == [302] * 10 + [429]
 
 
+def test_password_reset_requests_for_one_account_are_limited_from_any_address(server):
+    port, _database = server
+    statuses = [
+        attempt(port, f"127.0.0.{n}", "/forgot-password", {"email": KNOWN.upper()}).status
+        for n in range(50, 61)
+    ]
+    assert statuses == [302] * 10 + [429]
+    other = attempt(port, "127.0.0.61", "/forgot-password", {"email": "someone.else@example.org"})
+    assert other.status == 302
+
+
 def _normalised(body: str, email: str) -> str:
     body = body.replace(email, "EMAIL")
     body = re.sub(r'value="[^"]{20,}"', 'value="TOKEN"', body)
