@@ -36,11 +36,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from placement.coordinator import bp as coordinator_bp
     from placement.organisation import bp as organisation_bp
     from placement.public import bp as public_bp
+    from placement.services import mail
     from placement.student import bp as student_bp
 
     extensions.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    mail.init_app(app)
     for blueprint in (public_bp, auth_bp, student_bp, organisation_bp, coordinator_bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)

@@ -90,9 +90,12 @@ class IsolatedClient(FlaskClient):
 
     The test's own context (used by factories and assertions) is set aside during the request,
     and its session forgets what it loaded, so the test sees what the request wrote.
+    Each response is read whole and closed before `open` returns, as a server does once it has
+    sent it: the emails a request queued for after its response are in the outbox by then.
     """
 
     def open(self, *args: object, **kwargs: object):  # type: ignore[override]
+        kwargs.setdefault("buffered", True)
         token = _cv_app.set(None)
         try:
             return super().open(*args, **kwargs)
