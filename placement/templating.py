@@ -26,6 +26,8 @@ NAVIGATION = {
         ("Programme", "coordinator.dashboard"),
         ("Organisations", "coordinator.organisations"),
         ("Rounds", "coordinator.rounds"),
+        ("Offers", "coordinator.offers"),
+        ("Placements", "coordinator.placements_list"),
         ("Reports", "coordinator.reports"),
         ("Audit log", "coordinator.audit"),
     ],
