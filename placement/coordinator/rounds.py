@@ -157,7 +157,11 @@ def _rows(matching_round: MatchingRound, filters: dict[str, Any]) -> list[dict[s
 
 @bp.route("/rounds/<int:round_id>")
 def round_detail(round_id: int) -> str:
-    matching_round = load_round(round_id)
+    return _detail_page(load_round(round_id), DecideForm(formdata=None))
+
+
+def _detail_page(matching_round: MatchingRound, decide_form: DecideForm) -> str:
+    """The round page; ``decide_form`` carries what was ticked and typed, and any errors."""
     context: dict[str, Any] = {"round": matching_round, "confirm": ConfirmForm()}
     if matching_round.status == "completed":
         filters = _filters()
@@ -170,7 +174,9 @@ def round_detail(round_id: int) -> str:
             summary=rounds.summary(result),
             rows=_rows(matching_round, filters),
             filters=filters,
-            decide=DecideForm(),
+            decide=decide_form,
+            ticked=set(decide_form.proposals.data or []),
+            page_errors=bool(decide_form.errors),
             unmatched=[(people.get(s), s, why) for s, why in snapshot.unmatched(result)],
             unfilled=[(places.get(r), left) for r, left in snapshot.unfilled(result)],
             organisations=sorted(
@@ -182,7 +188,10 @@ def round_detail(round_id: int) -> str:
                 item
                 for item in db.session.execute(
                     select(MatchingRound)
-                    .where(MatchingRound.status == "completed", MatchingRound.id != round_id)
+                    .where(
+                        MatchingRound.status == "completed",
+                        MatchingRound.id != matching_round.id,
+                    )
                     .order_by(MatchingRound.id.desc())
                 ).scalars()
             ],
@@ -230,21 +239,23 @@ def decide(round_id: int) -> str | Response:
     approve = bool(form.approve.data)
     reason = (form.reason.data or "").strip()
     if not chosen:
-        flash("Select at least one proposal")
+        form.proposals.errors = ["Select at least one proposal to approve or reject"]
     elif not approve and not reason:
-        flash("Enter a reason for rejecting the selected proposals")
-    else:
-        refusals = []
-        for proposal_id in chosen:
-            refused = _decide_one(proposal_id, approve, reason)
-            if refused:
-                refusals.append(f"Proposal {proposal_id}: {refused}")
-        made = len(chosen) - len(refusals)
-        verb = "approved" if approve else "rejected"
-        if made:
-            flash(f"{made} proposal(s) {verb}.", "success")
-        for message in refusals:
-            flash(message)
+        form.reason.errors = ["Enter a reason for rejecting the selected proposals"]
+    if form.proposals.errors or form.reason.errors:
+        form.proposals.data = chosen
+        return _detail_page(matching_round, form)
+    refusals = []
+    for proposal_id in chosen:
+        refused = _decide_one(proposal_id, approve, reason)
+        if refused:
+            refusals.append(f"Proposal {proposal_id}: {refused}")
+    made = len(chosen) - len(refusals)
+    verb = "approved" if approve else "rejected"
+    if made:
+        flash(f"{made} proposal(s) {verb}.", "success")
+    for message in refusals:
+        flash(message)
     return redirect(url_for("coordinator.round_detail", round_id=round_id) + "#proposals")
 
 

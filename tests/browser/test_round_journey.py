@@ -69,6 +69,11 @@ def test_a_round_runs_from_the_coordinator_to_an_accepted_placement(page: Page, 
     page.get_by_role("button", name="Run this round").click()
     expect(page.get_by_text("The round ran: 1 students proposed.")).to_be_visible()
     _check(page, axe, "round-review")
+    page.get_by_role("button", name="Reject selected").click()  # nothing ticked: the error state
+    expect(
+        page.get_by_text("Select at least one proposal to approve or reject").first
+    ).to_be_visible()
+    _check(page, axe, "round-review-error")
     page.get_by_text("Breakdown and reasons").first.click()
     expect(page.get_by_role("link", name="Zora Journey", exact=True)).to_be_visible()
     page.get_by_role("button", name="Approve Zora Journey").click()

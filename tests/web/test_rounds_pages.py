@@ -97,6 +97,27 @@ def test_bulk_approve_and_a_rejection_that_needs_a_reason(client):
     assert db.session.get(Proposal, first).status == "rejected"
 
 
+def test_deciding_with_nothing_ticked_or_no_reason_shows_an_error_summary_and_keeps_the_input(
+    client,
+):
+    pool = make_pool(students=2, roles=2)
+    matching_round = run_round()
+    first, _second = sorted(p.id for p in matching_round.proposals)
+    _coordinator(client, pool)
+    url = f"/coordinator/rounds/{matching_round.id}"
+    nothing = submit(client, url + "/decide", {"reason": "Too far", "reject": "1"}, page=url)
+    html = nothing.get_data(as_text=True)
+    assert nothing.status_code == 200
+    assert "<title>Error: " in html and "govuk-error-summary" in html
+    assert "Select at least one proposal to approve or reject" in text_of(nothing)
+    assert ">Too far</textarea>" in html
+    no_reason = submit(client, url + "/decide", {"proposals": [first], "reject": "1"}, page=url)
+    html = no_reason.get_data(as_text=True)
+    assert 'href="#reason"' in html and "govuk-textarea--error" in html
+    assert f'value="{first}" checked' in html
+    assert {p.status for p in db.session.scalars(select(Proposal))} == {"proposed"}
+
+
 def test_approving_a_proposal_whose_data_changed_shows_a_clear_message(client):
     pool = make_pool(students=1, roles=1)
     matching_round = run_round()
