@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -32,6 +33,30 @@ def offers() -> str:
         .options(selectinload(Offer.role), selectinload(Offer.student))
     ).scalars()
     return render_template("coordinator/offers/index.html", offers=list(listed))
+
+
+@bp.route("/offers/<int:offer_id>/withdraw", methods=["GET", "POST"])
+def withdraw_offer(offer_id: int) -> str | Response:
+    """Withdraw an offer still waiting for answers (a role closed, a student left the course)."""
+    offer = get_or_404(Offer, offer_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            offer_service.withdraw_pending(db.session, offer_id, form.reason.data, current_user.id)
+        except ValidationFailed as refusal:
+            db.session.rollback()
+            form.reason.errors = [message for _, message in refusal.problems]
+        except Conflict as refusal:
+            db.session.rollback()
+            form.form_errors.append(refusal.message)
+        else:
+            db.session.commit()
+            members = verification.member_emails(db.session, offer.role.organisation_id)
+            for email in [offer.student.user.email, *members]:
+                mail.send(email, "An offer was withdrawn", "offer_withdrawn", offer=offer)
+            flash("Offer withdrawn. The place and the student return to the pool.", "success")
+            return redirect(url_for("coordinator.offers"))
+    return render_template("coordinator/offers/withdraw_offer.html", offer=offer, form=form)
 
 
 @bp.route("/placements")

@@ -307,6 +307,40 @@ def decline(
     return offer
 
 
+def withdraw_pending(
+    session: Session, offer_id: int, reason: str, actor_id: int | None = None
+) -> Offer:
+    """A coordinator withdraws an offer still waiting for answers: the place and the student
+    return to the pool. Refused (Conflict) once the offer has been decided either way."""
+    given = reason.strip()
+    if not given:
+        raise ValidationFailed([("reason", "Enter a reason for withdrawing the offer")])
+    withdrawn = session.execute(
+        update(Offer)
+        .where(Offer.id == offer_id, Offer.status == "pending")
+        .values(
+            status="withdrawn", decline_reason=f"Coordinator: {given[:2000]}", closed_at=utcnow()
+        )
+        .execution_options(synchronize_session=False)
+    )
+    offer = _offer(session, offer_id)
+    session.refresh(offer)
+    if withdrawn.rowcount != 1:
+        raise Conflict(
+            f"This offer is {offer.status}: only an offer waiting for answers can be withdrawn"
+        )
+    _close(session, offer)
+    audit.record(
+        session,
+        "offer_withdrawn",
+        actor_id=actor_id,
+        object_type="offer",
+        object_id=offer_id,
+        detail={"reason": given[:500]},
+    )
+    return offer
+
+
 def expire_overdue(session: Session, now: datetime | None = None) -> int:
     """Close pending offers past their deadline; returns how many expired."""
     now = now or utcnow()

@@ -114,6 +114,7 @@ ACCESS: dict[str, str] = {
     "coordinator.stable": "coordinator",
     "coordinator.verify_organisation": "coordinator",
     "coordinator.withdraw_placement": "coordinator",
+    "coordinator.withdraw_offer": "coordinator",
 }
 
 OVERRIDES: dict[str, dict[str, set[str]]] = {

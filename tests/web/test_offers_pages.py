@@ -124,3 +124,38 @@ def test_the_coordinator_starts_completes_and_withdraws_placements(client, outbo
     withdrawn = submit(client, url, {"reason": "Company closed"}, follow=True)
     assert "Placement withdrawn" in text_of(withdrawn)
     assert any("withdrawn" in message.subject for message in outbox)
+
+
+def test_the_coordinator_withdraws_a_pending_offer_and_the_place_returns(client, outbox):
+    pool, offer = _offer()
+    role = offer.role
+    taken_before = role.places_taken
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    assert "Withdraw" in text_of(client.get("/coordinator/offers"))
+    url = f"/coordinator/offers/{offer.id}/withdraw"
+    empty = submit(client, url, {"reason": "  "})
+    assert "Enter a reason" in text_of(empty)
+    assert db.session.get(Offer, offer.id).status == "pending"
+    withdrawn = submit(client, url, {"reason": "The role was cancelled"}, follow=True)
+    assert "Offer withdrawn" in text_of(withdrawn)
+    assert "Coordinator: The role was cancelled" in text_of(withdrawn)
+    db.session.refresh(role)
+    assert db.session.get(Offer, offer.id).status == "withdrawn"
+    assert role.places_taken == taken_before - 1
+    assert offer.proposal.status == "closed"
+    told = {address for message in outbox[-2:] for address in message.to}
+    assert told == {pool["students"][0].user.email, pool["member"].email}
+    assert "The role was cancelled" in outbox[-1].body
+    again = submit(client, url, {"reason": "Twice"})
+    assert "only an offer waiting for answers can be withdrawn" in text_of(again)
+
+
+def test_an_accepted_offer_cannot_be_withdrawn_as_an_offer(client):
+    pool, offer = _offer()
+    offers.accept(db.session, offer.id, "student")
+    offers.accept(db.session, offer.id, "organisation")
+    db.session.commit()
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    refused = submit(client, f"/coordinator/offers/{offer.id}/withdraw", {"reason": "Late"})
+    assert "This offer is accepted" in text_of(refused)
+    assert db.session.get(Offer, offer.id).status == "accepted"
