@@ -133,3 +133,16 @@ def test_moving_any_assigned_student_to_a_role_they_cannot_take_is_caught(seed, 
     entry["role"] = impossible[0] if impossible else entry["role"]
     entry["score"] = -1.0  # always wrong, so tampering is caught even without an infeasible role
     assert check_result(data, rehash(result)) != []
+
+
+@pytest.mark.parametrize("moved", [-1, 1])
+def test_a_score_one_point_off_is_caught(moved):
+    data = small_round()
+    result = solve_round(data, include_scores=True)
+    entry = result["assignments"][0]
+    entry["score"] = round(entry["score"] + moved / 10**6, 6)
+    problems = check_result(data, rehash(result))
+    assert any(f"has score {entry['score']!r}" in p for p in problems)
+    listed = result["scores"][0]
+    listed["score"] = round(listed["score"] + moved / 10**6, 6)
+    assert any("listed scores differ" in p for p in check_result(data, rehash(result)))
