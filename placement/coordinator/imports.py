@@ -70,7 +70,7 @@ def _import_page(kind: str) -> str | Response:
 
 
 def _send_invitations(outcome: imports.Outcome) -> None:
-    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    days = current_app.config["INVITATION_DAYS"]
     for email, token in outcome.invitations:
         mail.send(
             email,
@@ -78,7 +78,7 @@ def _send_invitations(outcome: imports.Outcome) -> None:
             "import_invitation",
             link=url_for("auth.reset_password", token=token, _external=True),
             forgot=url_for("auth.forgot_password", _external=True),
-            hours=hours,
+            days=days,
         )
 
 

@@ -188,13 +188,19 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_password_reset(session: Session, email: str) -> tuple[User, str] | None:
-    """A single-use reset token for the account, or None when there is no such account."""
+def start_password_reset(
+    session: Session, email: str, hours: int | None = None
+) -> tuple[User, str] | None:
+    """A single-use reset token for the account, or None when there is no such account.
+
+    It lasts ``PASSWORD_RESET_HOURS`` unless ``hours`` says otherwise (an imported student's first
+    link lasts as long as an invitation).
+    """
     user = find_user(session, email)
     if user is None or not user.active:
         return None
     token = secrets.token_urlsafe(32)
-    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    hours = hours or current_app.config["PASSWORD_RESET_HOURS"]
     session.add(
         PasswordResetToken(
             user=user, token_hash=_token_hash(token), expires_at=utcnow() + timedelta(hours=hours)

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -316,6 +317,7 @@ def import_students(session: Session, data: bytes) -> Outcome:
         raise FileRejected(problems)
     outcome = Outcome("students", len(rows))
     existing = _existing_emails(session, [student.email for student in students])
+    invitation_hours = current_app.config["INVITATION_DAYS"] * 24
     for student in students:
         if student.email in existing:
             outcome.skipped.append((student.row, "already registered"))
@@ -325,7 +327,7 @@ def import_students(session: Session, data: bytes) -> Outcome:
         profile.skills = [StudentSkill(skill_id=s, level=lv) for s, lv in student.skills.items()]
         session.add_all([user, profile])
         session.flush()
-        started = accounts.start_password_reset(session, student.email)
+        started = accounts.start_password_reset(session, student.email, hours=invitation_hours)
         if started is not None:
             outcome.invitations.append((student.email, started[1]))
         outcome.created += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,7 +13,7 @@ from support.http import csrf_token, sign_in, submit, text_of
 from support.reports import tables
 
 from placement.extensions import db
-from placement.models import AuditEvent, PlacementRole, StudentProfile, User
+from placement.models import AuditEvent, PasswordResetToken, PlacementRole, StudentProfile, User
 
 STUDENT_HEADER = (
     "email,given_name,family_name,university,course,rqf_level,expected_graduation,skills"
@@ -240,6 +241,17 @@ def test_students_are_imported_as_drafts_and_invited_to_choose_a_password(
     )
     assert chosen.status_code == 200
     sign_in(client, outbox[0].to[0], "a long new passphrase")
+
+
+def test_an_imported_students_link_lasts_as_long_as_an_invitation_not_two_hours(
+    app, coordinator, outbox
+):
+    upload(coordinator, "students", STUDENT_HEADER + "\r\n" + GOOD_STUDENT + "\r\n")
+    assert "within 14 days" in outbox[0].body
+    (token,) = db.session.execute(select(PasswordResetToken)).scalars()
+    lasts = token.expires_at - token.created_at
+    assert abs(lasts - timedelta(days=app.config["INVITATION_DAYS"])) < timedelta(minutes=1)
+    assert lasts > timedelta(hours=app.config["PASSWORD_RESET_HOURS"])
 
 
 def test_importing_the_same_student_list_twice_creates_nothing_twice(coordinator, outbox):
