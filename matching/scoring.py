@@ -51,8 +51,7 @@ def largest_remainder(total: int, shares: np.ndarray, groups: np.ndarray) -> np.
     [4, 3, 3, 10]
     """
     shares = np.asarray(shares, dtype=np.int64)
-    whole = np.zeros(groups.max(initial=-1) + 1, dtype=np.int64)
-    np.add.at(whole, groups, shares)
+    whole = np.bincount(groups, weights=shares).astype(np.int64)  # exact: sums far below 2**53
     points, remainder = np.divmod(total * shares, whole[groups])
     left = total - np.bincount(groups, weights=points, minlength=len(whole)).astype(np.int64)
     order = np.lexsort((np.arange(len(shares)), -remainder, groups))
