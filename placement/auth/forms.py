@@ -14,6 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import IntegerField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import (
+    DataRequired,
     Email,
     InputRequired,
     Length,
@@ -39,6 +40,47 @@ def email_field(label: str = "Email address") -> StringField:
             Email(message=EMAIL_MESSAGE, check_deliverability=False),
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def address_field() -> StringField:
+    return StringField(
+        "Address",
+        widget=GovTextArea(),
+        filters=[_stripped],
+        validators=[
+            DataRequired(message="Enter the organisation's address"),
+            Length(max=500, message="Address must be 500 characters or fewer"),
+        ],
+    )
+
+
+def contact_name_field(label: str, missing: str) -> StringField:
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        filters=[_stripped],
+        validators=[
+            DataRequired(message=missing),
+            Length(max=120, message="Name must be 120 characters or fewer"),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def phone_field() -> StringField:
+    return StringField(
+        "Telephone number (optional)",
+        widget=GovTextInput(),
+        validators=[
+            Length(max=30, message="Telephone number must be 30 characters or fewer"),
+            Regexp(r"^[0-9 +()-]*$", message="Enter a telephone number, like 020 7946 0000"),
+        ],
+        render_kw={"autocomplete": "tel", "type": "tel"},
     )
 
 
@@ -108,32 +150,9 @@ class RegisterOrganisationForm(BaseForm):
         widget=GovSelect(),
         validators=[InputRequired(message="Select the borough")],
     )
-    address = StringField(
-        "Address",
-        widget=GovTextArea(),
-        validators=[
-            InputRequired(message="Enter the organisation's address"),
-            Length(max=500, message="Address must be 500 characters or fewer"),
-        ],
-    )
-    contact_name = StringField(
-        "Your full name",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter your full name"),
-            Length(max=120, message="Name must be 120 characters or fewer"),
-        ],
-        render_kw={"autocomplete": "name"},
-    )
-    contact_phone = StringField(
-        "Telephone number (optional)",
-        widget=GovTextInput(),
-        validators=[
-            Length(max=30, message="Telephone number must be 30 characters or fewer"),
-            Regexp(r"^[0-9 +()-]*$", message="Enter a telephone number, like 020 7946 0000"),
-        ],
-        render_kw={"autocomplete": "tel", "type": "tel"},
-    )
+    address = address_field()
+    contact_name = contact_name_field("Your full name", "Enter your full name")
+    contact_phone = phone_field()
     email = email_field("Your work email address")
     password = new_password_field()
     submit = SubmitField("Register organisation", widget=GovSubmitInput())

@@ -29,7 +29,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from placement import reference
-from placement.auth.forms import email_field
+from placement.auth.forms import address_field, contact_name_field, email_field, phone_field
 from placement.errors import ValidationFailed
 from placement.forms import BaseForm, choices, is_whole_number
 from placement.services.roles import MAX_HOURS, MAX_PLACES, RoleDetails, SkillAsk, pay_hint
@@ -43,6 +43,16 @@ PAY = re.compile(r"^£?\s*(\d{1,4}(\.\d{1,2})?)$")
 class InviteForm(BaseForm):
     email = email_field("Your colleague's work email address")
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
+
+
+class ContactForm(BaseForm):
+    """The details members keep up to date themselves; the rest were verified by a coordinator."""
+
+    contact_name = contact_name_field("Contact's full name", "Enter the contact's full name")
+    contact_email = email_field("Contact's email address")
+    contact_phone = phone_field()
+    address = address_field()
+    submit = SubmitField("Save details", widget=GovSubmitInput())
 
 
 class ActionForm(BaseForm):

@@ -12,7 +12,7 @@ from placement.errors import Conflict, NotFound, ValidationFailed
 from placement.extensions import db
 from placement.models import Organisation, PlacementRole, Skill
 from placement.organisation import bp
-from placement.organisation.forms import IMPORTANCE, ActionForm, InviteForm, RoleForm
+from placement.organisation.forms import IMPORTANCE, ActionForm, ContactForm, InviteForm, RoleForm
 from placement.services import mail, organisations, roles
 
 # Problems that still leave the engine able to count the pool for an unsaved role.
@@ -60,6 +60,28 @@ def dashboard() -> str:
         counts=organisations.role_counts(organisation),
         **_labels(),
     )
+
+
+@bp.route("/details", methods=["GET", "POST"])
+def details() -> str | Response:
+    """Members keep the contact details and address up to date."""
+    organisation = my_organisation()
+    form = ContactForm(obj=organisation)
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in organisations.CONTACT_FIELDS}
+        try:
+            changed = organisations.update_contact(
+                db.session, organisation, values, current_user.id
+            )
+        except ValidationFailed as refusal:
+            db.session.rollback()
+            for name, message in refusal.problems:
+                getattr(form, name or "submit").errors = [message]
+        else:
+            db.session.commit()
+            flash("Details saved." if changed else "Nothing changed.", "success")
+            return redirect(url_for("organisation.dashboard"))
+    return render_template("organisation/details.html", form=form, organisation=organisation)
 
 
 @bp.route("/members/invite", methods=["GET", "POST"])

@@ -51,6 +51,35 @@ def open_invitations(session: Session, organisation: Organisation) -> list[Invit
     return list(session.execute(query).scalars())
 
 
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone", "address")
+
+
+def update_contact(
+    session: Session, organisation: Organisation, details: dict[str, str | None], actor_id: int
+) -> list[str]:
+    """Change the contact details and address; returns the names of the fields that changed."""
+    changed = []
+    for name in CONTACT_FIELDS:
+        value = (details.get(name) or "").strip() or None
+        if name != "contact_phone" and value is None:
+            raise ValidationFailed([(name, "This detail cannot be left empty")])
+        if name == "contact_email" and value:
+            value = accounts.normalise_email(value)
+        if getattr(organisation, name) != value:
+            setattr(organisation, name, value)
+            changed.append(name)
+    if changed:
+        audit.record(
+            session,
+            "organisation_details_changed",
+            actor_id=actor_id,
+            object_type="organisation",
+            object_id=organisation.id,
+            detail={"fields": changed},
+        )
+    return changed
+
+
 def invite_member(session: Session, organisation: Organisation, email: str) -> str:
     """Invite a colleague to join the organisation; returns the token for the emailed link."""
     address = accounts.normalise_email(email)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
-from support.browser import assert_accessible, screenshot
-from support.factories import PASSWORD, create_coordinator
+from support.browser import assert_accessible, screenshot, sign_in
+from support.factories import create_coordinator
 from support.reports import build_programme
 
 from placement.extensions import db
@@ -27,10 +27,7 @@ def test_a_coordinator_sees_the_dashboard_and_reports_with_coloured_charts(
             else None
         ),
     )
-    page.goto(base_url + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, base_url, email)
     page.goto(base_url + "/coordinator/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Programme overview")
     chart = page.get_by_role("img", name="Students at each stage")

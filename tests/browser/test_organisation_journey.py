@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
-from support.browser import assert_accessible, screenshot
+from support.browser import assert_accessible, screenshot, sign_in
 from support.factories import PASSWORD, create_organisation, create_student
 
 from placement.extensions import db
@@ -37,13 +37,6 @@ def _register(page: Page, live_server, email: str) -> None:
     page.locator("#password").fill(REGISTRATION_PASSWORD)
     page.get_by_role("button", name="Register organisation").click()
     page.goto(live_server.last_link(email))
-
-
-def _sign_in(page: Page, base_url: str, email: str, password: str) -> None:
-    page.goto(base_url + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.locator("#password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def _fill_role(page: Page, pay: str) -> None:
@@ -135,12 +128,25 @@ def test_an_organisation_registers_posts_publishes_copies_and_closes_a_role(
     with live_server.app.app_context():
         create_student("pool.student@example.org", skills={"python": 3})
     _register(page, live_server, email)
-    _sign_in(page, live_server.url, email, REGISTRATION_PASSWORD)
+    sign_in(page, live_server.url, email, REGISTRATION_PASSWORD)
     _heading(page, "Browser Analytics Ltd")
     expect(page.get_by_text("Waiting for a coordinator to check")).to_be_visible()
     expect(page.get_by_text("does not count as an SME")).to_be_visible()
     assert_accessible(axe, page)
     screenshot(page, "organisation-dashboard")
+
+    page.get_by_role("link", name="Change contact details").click()
+    _heading(page, "Contact details")
+    page.get_by_label("Contact's email address").fill("not an address")
+    page.get_by_role("button", name="Save details").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter an email address")
+    assert_accessible(axe, page)
+    screenshot(page, "organisation-contact-details-error")
+    page.get_by_label("Contact's email address").fill(email)
+    page.get_by_label("Telephone number (optional)").fill("020 7946 0001")
+    page.get_by_role("button", name="Save details").click()
+    expect(page.get_by_text("Details saved.")).to_be_visible()
+    expect(page.get_by_text("020 7946 0001")).to_be_visible()
 
     page.get_by_role("button", name="Invite a colleague").click()
     page.get_by_role("button", name="Send invitation").click()
@@ -166,7 +172,7 @@ def test_candidates_are_listed_anonymously_and_marked_accessibly(
         db.session.add(StudentPreference(student_id=student.id, role_id=role.id, rank=1))
         db.session.commit()
         email, role_id = member.email, role.id
-    _sign_in(page, live_server.url, email, PASSWORD)
+    sign_in(page, live_server.url, email, PASSWORD)
     page.goto(f"{live_server.url}/organisation/roles/{role_id}/candidates")
     _heading(page, "Candidates")
     expect(page.get_by_role("heading", name="Candidate 1")).to_be_visible()
@@ -190,7 +196,7 @@ def test_the_role_journey_works_with_javascript_off(browser: Browser, live_serve
     context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
     page = context.new_page()
     try:
-        _sign_in(page, live_server.url, email, PASSWORD)
+        sign_in(page, live_server.url, email, PASSWORD)
         _heading(page, "No Script Ltd")
         _role_journey(page, None, live_server, email, check=False)
     finally:

@@ -7,9 +7,8 @@ Every page visited is checked with axe and kept as a screenshot.
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
-from support.browser import assert_accessible, screenshot
+from support.browser import assert_accessible, screenshot, sign_in
 from support.factories import (
-    PASSWORD,
     create_coordinator,
     create_organisation,
     create_role,
@@ -18,13 +17,6 @@ from support.factories import (
 
 UNIVERSITY = "roehampton"
 SECTOR = "gaming"
-
-
-def _sign_in(page: Page, base_url: str, email: str) -> None:
-    page.goto(base_url + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def _sign_out(page: Page, base_url: str) -> None:
@@ -56,7 +48,7 @@ def test_a_round_runs_from_the_coordinator_to_an_accepted_placement(page: Page, 
     base = live_server.url
     student_email, member_email, coordinator_email = emails
 
-    _sign_in(page, base, coordinator_email)
+    sign_in(page, base, coordinator_email)
     page.goto(base + "/coordinator/rounds")
     _check(page, axe, "round-list")
     page.get_by_role("link", name="Create a round").click()
@@ -86,7 +78,7 @@ def test_a_round_runs_from_the_coordinator_to_an_accepted_placement(page: Page, 
     _check(page, axe, "coordinator-offers")
     _sign_out(page, base)
 
-    _sign_in(page, base, student_email)
+    sign_in(page, base, student_email)
     page.goto(base + "/student/offers")
     _check(page, axe, "student-offers")
     page.get_by_role("link", name="Answer this offer").click()
@@ -96,7 +88,7 @@ def test_a_round_runs_from_the_coordinator_to_an_accepted_placement(page: Page, 
     expect(page.get_by_text("You accepted the offer.")).to_be_visible()
     _sign_out(page, base)
 
-    _sign_in(page, base, member_email)
+    sign_in(page, base, member_email)
     page.goto(base + "/organisation/offers")
     _check(page, axe, "organisation-offers")
     page.get_by_role("link", name="Answer this offer").click()
@@ -107,7 +99,7 @@ def test_a_round_runs_from_the_coordinator_to_an_accepted_placement(page: Page, 
     _check(page, axe, "organisation-offer-accepted")
     _sign_out(page, base)
 
-    _sign_in(page, base, coordinator_email)
+    sign_in(page, base, coordinator_email)
     page.goto(base + "/coordinator/placements")
     expect(page.get_by_text("Zora Journey").first).to_be_visible()
     _check(page, axe, "coordinator-placements")

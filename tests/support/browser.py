@@ -7,6 +7,8 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
+from support.factories import PASSWORD
+
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
 
@@ -22,3 +24,17 @@ def screenshot(page: Page, name: str) -> None:
     """Keep a full-page screenshot as a test artefact in test-artifacts/."""
     ARTEFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTEFACTS / f"{name}.png", full_page=True)
+
+
+def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the form and wait until the page after it has loaded.
+
+    Going on before then races the sign-in's own redirect: both pages may start a session with
+    their own CSRF secret, and the cookie that arrives last wins, so a later form is refused.
+    """
+    page.goto(base_url + "/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.locator("#password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+    page.wait_for_load_state()

@@ -67,6 +67,7 @@ ACCESS: dict[str, str] = {
     "organisation.close_role": "organisation",
     "organisation.copy_role": "organisation",
     "organisation.dashboard": "organisation",
+    "organisation.details": "organisation",
     "organisation.edit_role": "organisation",
     "organisation.invite": "organisation",
     "organisation.mark_candidate": "organisation",

@@ -18,7 +18,7 @@ from support.http import csrf_token, sign_in, submit, text_of
 from support.organisation import role_form
 
 from placement.extensions import db
-from placement.models import Invitation, PlacementRole, User
+from placement.models import AuditEvent, Invitation, PlacementRole, User
 
 
 def _signed_in(client, verified=True, **fields):
@@ -52,6 +52,50 @@ def test_a_verified_sme_sees_no_sme_warning_and_a_refused_one_sees_the_reason(cl
     db.session.commit()
     refused = text_of(client.get("/organisation/"))
     assert "Refused" in refused and "Not based in London" in refused
+
+
+def test_a_member_changes_the_contact_details_and_the_change_is_recorded(client):
+    organisation, member = _signed_in(client)
+    other, _ = create_organisation("Another Ltd")
+    page = text_of(client.get("/organisation/details"))
+    assert organisation.contact_name in page and "contact the programme coordinators" in page
+    form = {
+        "contact_name": "Ada Byron",
+        "contact_email": "Ada.Byron@Example.org",
+        "contact_phone": "",
+        "address": "1 New Street, London",
+    }
+    saved = submit(client, "/organisation/details", form, follow=True)
+    assert "Details saved." in text_of(saved) and "1 New Street, London" in text_of(saved)
+    db.session.refresh(organisation)
+    assert (organisation.contact_name, organisation.contact_email, organisation.contact_phone) == (
+        "Ada Byron",
+        "ada.byron@example.org",
+        None,
+    )
+    assert db.session.get(type(other), other.id).contact_name != "Ada Byron"
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "organisation_details_changed")
+    ).scalar_one()
+    assert event.actor_id == member.id and "address" in event.detail["fields"]
+    assert "Ada" not in str(event.detail)
+
+
+def test_bad_contact_details_are_refused_with_messages_keeping_what_was_typed(client):
+    organisation, _member = _signed_in(client)
+    before = organisation.contact_email
+    form = {
+        "contact_name": " ",
+        "contact_email": "not an address",
+        "contact_phone": "call me",
+        "address": "2 Old Road",
+    }
+    page = text_of(submit(client, "/organisation/details", form))
+    assert "There is a problem" in page
+    assert "Enter the contact" in page and "Enter a telephone number" in page
+    assert 'value="not an address"' in page and "2 Old Road" in page
+    db.session.refresh(organisation)
+    assert organisation.contact_email == before and organisation.address != "2 Old Road"
 
 
 def test_a_member_invites_a_colleague_who_joins_the_same_organisation(client, outbox):
