@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user, logout_user
 from flask_talisman import Talisman
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from werkzeug.routing import IntegerConverter, Map
 
@@ -59,11 +60,17 @@ def load_user(session_id: str):  # type: ignore[no-untyped-def]
 
 
 def start_session() -> None:
-    """Stamp a fresh session so the idle and absolute time-outs can be enforced."""
+    """Stamp a fresh session so the idle and absolute time-outs can be enforced.
+
+    The CSRF secret is made now too, so pages opened at once after signing in (the redirect and a
+    second tab) share it, whichever of their cookies arrives last.
+    """
     now = int(time.time())
     session["signed_in_at"] = now
     session["seen_at"] = now
     session.permanent = True
+    g.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)  # the token made before the clear
+    generate_csrf()
 
 
 def _enforce_timeouts(app: Flask) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 from flask.testing import FlaskClient
-from support.factories import PASSWORD, create_student, create_user
-from support.http import sign_in, submit
+from support.factories import PASSWORD, create_organisation, create_student, create_user
+from support.http import csrf_token, sign_in, submit
 from support.security import sqlite_app
 
 from placement.extensions import db
@@ -65,6 +65,21 @@ def test_a_new_session_starts_on_sign_in_and_the_old_cookie_stays_anonymous(app,
     attacker.set_cookie("session", planted)
     assert attacker.get("/student/").status_code == 302
     assert is_signed_in_as_student(client)
+
+
+def test_pages_opened_at_once_after_signing_in_share_one_csrf_secret(app, client):
+    _organisation, member = create_organisation()
+    sign_in(client, member.email, PASSWORD)
+    after_sign_in = session_cookie(client)
+    first_page = client.get("/organisation/members/invite").get_data(as_text=True)
+    client.set_cookie("session", after_sign_in)  # the other tab's cookie arrives last
+    client.get("/account/password")
+    answer = client.post(
+        "/organisation/members/invite",
+        data={"email": "not an address", "csrf_token": csrf_token(first_page)},
+    )
+    assert answer.status_code == 200  # the form's own error, not the CSRF refusal (400)
+    assert "Enter an email address in the correct format" in answer.get_data(as_text=True)
 
 
 def test_an_idle_session_ends_after_the_idle_time_out(app, client):
