@@ -54,7 +54,8 @@ def largest_remainder(total: int, shares: np.ndarray, groups: np.ndarray) -> np.
     whole = np.bincount(groups, weights=shares).astype(np.int64)  # exact: sums far below 2**53
     points, remainder = np.divmod(total * shares, whole[groups])
     left = total - np.bincount(groups, weights=points, minlength=len(whole)).astype(np.int64)
-    order = np.lexsort((np.arange(len(shares)), -remainder, groups))
+    # Order by group, then largest remainder, then position (a stable sort on one integer key).
+    order = np.argsort(groups * (whole.max(initial=0) + 1) - remainder, kind="stable")
     first = np.searchsorted(groups[order], groups[order])  # where each entry's group begins
     points[order] += np.arange(len(order)) - first < left[groups[order]]
     return points
@@ -91,7 +92,8 @@ def skill_step_points(problem: Problem, budget: int, out: np.ndarray) -> np.ndar
     level = problem.role_levels[roles, skills].astype(np.int64)[:, None]
     weight = problem.role_weights[roles, skills].astype(np.int64)[:, None]
     share = largest_remainder(budget, (weight * level)[:, 0], roles)[:, None]
-    earned = share * np.minimum(np.arange(LEVELS + 1), level) // level
+    # floor(share * min(L, asked) / asked): exact in float64, as every value is below 2**53
+    earned = np.floor(share * np.minimum(np.arange(LEVELS + 1), level) / level)
     out[...] = 0
     out[(LEVELS * skills)[:, None] + np.arange(LEVELS), roles[:, None]] = np.diff(earned)
     return out
