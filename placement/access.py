@@ -8,6 +8,7 @@ from flask import Blueprint, abort, request
 from flask_login import current_user
 
 from placement.extensions import db, login_manager
+from placement.security import LARGEST_ID
 from placement.services import audit
 
 T = TypeVar("T")
@@ -28,6 +29,8 @@ def restrict_to(blueprint: Blueprint, role: str) -> None:
 
 def get_or_404(model: type[T], object_id: object) -> T:
     """The row, or a 404 page; ownership is checked by the caller's own loader."""
+    if isinstance(object_id, int) and not 0 <= object_id <= LARGEST_ID:
+        abort(404)  # no row has such an id, and the database driver would fail to send it
     found = db.session.get(model, object_id)
     if found is None:
         abort(404)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -205,6 +205,10 @@ class Form:
     method: str
     fields: dict[str, list[str]] = field(default_factory=dict)
     hidden: dict[str, str] = field(default_factory=dict)
+    # Named submit buttons and their values (only from forms_on(..., with_buttons=True)), and
+    # the file inputs, which are in `fields` too.
+    buttons: dict[str, list[str]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, str, tuple[str, ...]]:
@@ -212,12 +216,14 @@ class Form:
 
 
 class _FormParser(HTMLParser):
-    def __init__(self, page_url: str) -> None:
+    def __init__(self, page_url: str, with_buttons: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.page_url = page_url
+        self.with_buttons = with_buttons
         self.forms: list[Form] = []
         self._current: Form | None = None
         self._select: str | None = None
+        self._formactions: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: value or "" for name, value in attrs}
@@ -230,13 +236,17 @@ class _FormParser(HTMLParser):
         if form is None:
             return
         name = attributes.get("name")
+        kind = attributes.get("type", "submit" if tag == "button" else "text").lower()
+        if self.with_buttons and tag in {"input", "button"} and kind in {"submit", "image"}:
+            self._button(form, attributes)
         if tag in {"input", "textarea"} and name:
-            kind = attributes.get("type", "text").lower()
             if kind == "hidden":
                 form.hidden[name] = attributes.get("value", "")
             elif kind in {"submit", "button", "image", "reset"}:
                 return
             else:
+                if kind == "file":
+                    form.files.append(name)
                 options = form.fields.setdefault(name, [])
                 if kind in {"radio", "checkbox"} and "value" in attributes:
                     options.append(attributes["value"])
@@ -246,15 +256,33 @@ class _FormParser(HTMLParser):
         elif tag == "option" and self._select:
             form.fields[self._select].append(attributes.get("value", ""))
 
+    def _button(self, form: Form, attributes: dict[str, str]) -> None:
+        """A submit button: its name and value, and where it sends the form if not its action."""
+        if attributes.get("name"):
+            form.buttons.setdefault(attributes["name"], []).append(attributes.get("value", ""))
+        if attributes.get("formaction"):
+            method = attributes.get("formmethod", form.method).lower()
+            self._formactions.append((attributes["formaction"], method))
+
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
+            self._split_formactions()
             self._current = None
         elif tag == "select":
             self._select = None
 
+    def _split_formactions(self) -> None:
+        """A button with formaction posts the same fields elsewhere: that is a form of its own."""
+        form = self._current
+        for action, method in self._formactions:
+            if form is not None:
+                self.forms.append(replace(form, action=action, method=method))
+        self._formactions = []
 
-def forms_on(page_url: str, html: str) -> list[Form]:
-    parser = _FormParser(page_url)
+
+def forms_on(page_url: str, html: str, *, with_buttons: bool = False) -> list[Form]:
+    """The forms of a page; with_buttons adds named submit buttons and a form per formaction."""
+    parser = _FormParser(page_url, with_buttons)
     parser.feed(html)
     return parser.forms
 
