@@ -37,7 +37,7 @@ def largest_remainder(total: int, shares: np.ndarray, groups: np.ndarray) -> np.
     ----------
     total : int
     shares : ndarray of int, shape (k,)
-        Positive.
+        Non-negative, with a positive sum in every group.
     groups : ndarray of int, shape (k,)
         The group (for example the role) of each entry.
 
