@@ -31,18 +31,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     configuration.check(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from placement import cli, errors, extensions, security, templating
+    from placement import after_response, cli, errors, extensions, security, templating
     from placement.auth import bp as auth_bp
     from placement.coordinator import bp as coordinator_bp
     from placement.organisation import bp as organisation_bp
     from placement.public import bp as public_bp
-    from placement.services import mail
     from placement.student import bp as student_bp
 
     extensions.init_app(app)
     security.init_app(app)
     templating.init_app(app)
-    mail.init_app(app)
+    after_response.init_app(app)
     for blueprint in (public_bp, auth_bp, student_bp, organisation_bp, coordinator_bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)

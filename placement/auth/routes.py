@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from placement import after_response
 from placement.auth import bp
 from placement.auth.forms import (
     ChangePasswordForm,
@@ -197,20 +199,22 @@ def signed_out() -> str:
 def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        started = accounts.start_password_reset(db.session, form.email.data)
-        db.session.commit()
-        if started is not None:
-            user, token = started
-            hours = current_app.config["PASSWORD_RESET_HOURS"]
-            mail.send(
-                user.email,
-                "Reset your password",
-                "reset_password",
-                link=url_for("auth.reset_password", token=token, _external=True),
-                hours=hours,
-            )
+        # The same work for every address, known or not; the rest happens after the answer.
+        token = accounts.new_reset_token()
+        link = url_for("auth.reset_password", token=token, _external=True)
+        reset = partial(_start_reset, form.email.data, token, link)
+        after_response.defer(reset, "password reset")
         return redirect(url_for("auth.reset_sent"))
     return render_template("auth/forgot_password.html", form=form)
+
+
+def _start_reset(email: str, token: str, link: str) -> None:
+    """Store the token and send the link, if the address belongs to an active account."""
+    started = accounts.start_password_reset(db.session, email, token=token)
+    db.session.commit()
+    if started is not None:
+        hours = current_app.config["PASSWORD_RESET_HOURS"]
+        mail.send(started[0].email, "Reset your password", "reset_password", link=link, hours=hours)
 
 
 @bp.route("/forgot-password/sent")

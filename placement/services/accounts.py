@@ -188,18 +188,23 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def new_reset_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 def start_password_reset(
-    session: Session, email: str, hours: int | None = None
+    session: Session, email: str, hours: int | None = None, token: str | None = None
 ) -> tuple[User, str] | None:
     """A single-use reset token for the account, or None when there is no such account.
 
     It lasts ``PASSWORD_RESET_HOURS`` unless ``hours`` says otherwise (an imported student's first
-    link lasts as long as an invitation).
+    link lasts as long as an invitation). ``token`` is made here unless the caller made it already
+    (the reset page makes one for every address, so known and unknown ones cost the same).
     """
     user = find_user(session, email)
     if user is None or not user.active:
         return None
-    token = secrets.token_urlsafe(32)
+    token = token or new_reset_token()
     hours = hours or current_app.config["PASSWORD_RESET_HOURS"]
     session.add(
         PasswordResetToken(
