@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from flask import Flask
-from flask.globals import _cv_app
-from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from support.security import IsolatedClient
 
 from placement import create_app, passwords
 from placement.extensions import db
@@ -85,25 +84,6 @@ def _empty_tables(url: str) -> None:
     engine.dispose()
 
 
-class IsolatedClient(FlaskClient):
-    """Each request gets its own app context, database session and `g`, as in production.
-
-    The test's own context (used by factories and assertions) is set aside during the request,
-    and its session forgets what it loaded, so the test sees what the request wrote.
-    Each response is read whole and closed before `open` returns, as a server does once it has
-    sent it: the emails a request queued for after its response are in the outbox by then.
-    """
-
-    def open(self, *args: object, **kwargs: object):  # type: ignore[override]
-        kwargs.setdefault("buffered", True)
-        token = _cv_app.set(None)
-        try:
-            return super().open(*args, **kwargs)
-        finally:
-            _cv_app.reset(token)
-            db.session.expire_all()
-
-
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
     app = create_app(test_config(database_url))
@@ -116,7 +96,7 @@ def app(database_url: str) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
+def client(app: Flask) -> IsolatedClient:
     return app.test_client()
 
 

@@ -59,9 +59,16 @@ def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
 
 
 class IsolatedClient(FlaskClient):
-    """As tests/conftest.py's: each request gets its own app context and database session."""
+    """Each request gets its own app context, database session and `g`, as in production.
+
+    The test's own context (used by factories and assertions) is set aside during the request,
+    and its session forgets what it loaded, so the test sees what the request wrote.
+    Each response is read whole and closed before `open` returns, as a server does once it has
+    sent it: the work a request left for after its response (email) is done by then.
+    """
 
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:  # type: ignore[override]
+        kwargs.setdefault("buffered", True)
         token = _cv_app.set(None)
         try:
             return super().open(*args, **kwargs)
