@@ -15,7 +15,7 @@ from .scoring import SCORE_UNIT
 from .snapshot import Prepared
 from .stability import blocking_pairs, preference_keys, ranks_achieved
 
-ENGINE_VERSION = "1.0"
+ENGINE_VERSION = "1.1"  # 1.1: scores counted in whole points (docs/round-format.md)
 SOLVER_NAMES = {
     "dense": "scipy.optimize.linear_sum_assignment",
     "sparse": "scipy.sparse.csgraph.min_weight_full_bipartite_matching",
