@@ -202,15 +202,15 @@ def forgot_password() -> str | Response:
         # The same work for every address, known or not; the rest happens after the answer.
         token = accounts.new_reset_token()
         link = url_for("auth.reset_password", token=token, _external=True)
-        reset = partial(_start_reset, form.email.data, token, link)
+        reset = partial(_start_reset, form.email.data, token, link, request.remote_addr)
         after_response.defer(reset, "password reset")
         return redirect(url_for("auth.reset_sent"))
     return render_template("auth/forgot_password.html", form=form)
 
 
-def _start_reset(email: str, token: str, link: str) -> None:
+def _start_reset(email: str, token: str, link: str, ip_address: str | None) -> None:
     """Store the token and send the link, if the address belongs to an active account."""
-    started = accounts.start_password_reset(db.session, email, token=token)
+    started = accounts.start_password_reset(db.session, email, token=token, ip_address=ip_address)
     db.session.commit()
     if started is not None:
         hours = current_app.config["PASSWORD_RESET_HOURS"]

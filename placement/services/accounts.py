@@ -193,13 +193,18 @@ def new_reset_token() -> str:
 
 
 def start_password_reset(
-    session: Session, email: str, hours: int | None = None, token: str | None = None
+    session: Session,
+    email: str,
+    hours: int | None = None,
+    token: str | None = None,
+    ip_address: str | None = None,
 ) -> tuple[User, str] | None:
     """A single-use reset token for the account, or None when there is no such account.
 
     It lasts ``PASSWORD_RESET_HOURS`` unless ``hours`` says otherwise (an imported student's first
     link lasts as long as an invitation). ``token`` is made here unless the caller made it already
-    (the reset page makes one for every address, so known and unknown ones cost the same).
+    (the reset page makes one for every address, so known and unknown ones cost the same), and
+    ``ip_address`` is the asker's when this runs after the response.
     """
     user = find_user(session, email)
     if user is None or not user.active:
@@ -218,6 +223,7 @@ def start_password_reset(
         object_id=user.id,
         actor_id=user.id,
         actor_role=user.role,
+        ip_address=ip_address,
     )
     return user, token
 

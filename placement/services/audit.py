@@ -45,8 +45,12 @@ def record(
     detail: dict[str, Any] | None = None,
     actor_id: int | None = None,
     actor_role: str | None = None,
+    ip_address: str | None = None,
 ) -> AuditEvent:
-    """Add one audit event (flushed with the caller's transaction, so it commits or not with it)."""
+    """Add one audit event (flushed with the caller's transaction, so it commits or not with it).
+
+    The address is the request's, or ``ip_address`` for work done after the response.
+    """
     clean = {key: value for key, value in (detail or {}).items() if key not in FORBIDDEN_KEYS}
     if actor_id is None:
         actor_id, actor_role = _actor()
@@ -57,7 +61,7 @@ def record(
         detail=clean,
         actor_id=actor_id,
         actor_role=actor_role,
-        ip_address=request.remote_addr if has_request_context() else None,
+        ip_address=ip_address or (request.remote_addr if has_request_context() else None),
     )
     session.add(event)
     security_log.info("%s actor=%s object=%s:%s", action, actor_id, object_type, event.object_id)

@@ -44,6 +44,11 @@ def test_a_reset_request_is_answered_before_anything_is_looked_up_or_written(
     assert _count(PasswordResetToken) == int(has_account)
     assert _count(AuditEvent) == events_before + int(has_account)
     assert [message.to for message in outbox] == ([[KNOWN]] if has_account else [])
+    if has_account:  # recorded after the answer, with the address of the request it answered
+        event = db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "password_reset_requested")
+        ).scalar_one()
+        assert event.ip_address == "127.0.0.1"
 
 
 def test_a_task_that_fails_after_the_response_is_logged_by_name_and_the_rest_still_run(
