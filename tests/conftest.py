@@ -14,7 +14,7 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from sqlalchemy import create_engine, text
-from support.security import IsolatedClient
+from support.security import IsolatedClient, app_config
 
 from placement import create_app, passwords
 from placement.extensions import db
@@ -40,27 +40,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("database_url", _database_urls(root), indirect=True, scope="session")
 
 
-def test_config(database_url: str, **overrides: object) -> dict[str, object]:
-    config: dict[str, object] = {
-        "TESTING": True,
-        "SECRET_KEY": "test secret key, not for production",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "MAIL_BACKEND": "locmem",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "SESSION_COOKIE_SECURE": False,
-        "HSTS": False,
-        "DEMO": False,
-        "SERVER_NAME": None,
-    }
-    config.update(overrides)
-    return config
-
-
 @pytest.fixture(scope="session")
 def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A database with the service's schema and taxonomy, created once per session."""
     url = request.param
-    app = create_app(test_config(url))
+    app = create_app(app_config(url))
     with app.app_context():
         db.drop_all()
         if url.startswith("postgresql"):
@@ -86,7 +70,7 @@ def _empty_tables(url: str) -> None:
 
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
-    app = create_app(test_config(database_url))
+    app = create_app(app_config(database_url))
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app

@@ -51,9 +51,7 @@ def withdraw_offer(offer_id: int) -> str | Response:
             form.form_errors.append(refusal.message)
         else:
             db.session.commit()
-            members = verification.member_emails(db.session, offer.role.organisation_id)
-            for email in [offer.student.user.email, *members]:
-                mail.send(email, "An offer was withdrawn", "offer_withdrawn", offer=offer)
+            _tell_both(offer, "An offer was withdrawn", "offer_withdrawn", offer=offer)
             flash("Offer withdrawn. The place and the student return to the pool.", "success")
             return redirect(url_for("coordinator.offers"))
     return render_template("coordinator/offers/withdraw_offer.html", offer=offer, form=form)
@@ -82,7 +80,8 @@ def move_placement(placement_id: int, action: str) -> Response:
         return redirect(url_for("coordinator.placements_list"))
     db.session.commit()
     if action == "complete":
-        _tell_both(moved, "Your placement is complete: tell us how it went", "placement_completed")
+        subject = "Your placement is complete: tell us how it went"
+        _tell_both(moved, subject, "placement_completed", placement=moved)
     flash("Placement started." if action == "start" else "Placement completed.", "success")
     return redirect(url_for("coordinator.placements_list"))
 
@@ -99,14 +98,19 @@ def withdraw_placement(placement_id: int) -> str | Response:
             form.form_errors.append(refusal.message)
         else:
             db.session.commit()
-            _tell_both(placement, "Your placement was withdrawn", "placement_withdrawn")
+            _tell_both(
+                placement,
+                "Your placement was withdrawn",
+                "placement_withdrawn",
+                placement=placement,
+            )
             flash("Placement withdrawn. The place is free for the next round.", "success")
             return redirect(url_for("coordinator.placements_list"))
     return render_template("coordinator/offers/withdraw.html", placement=placement, form=form)
 
 
-def _tell_both(placement: Placement, subject: str, template: str) -> None:
-    members = verification.member_emails(db.session, placement.role.organisation_id)
-    emails = [placement.student.user.email, *members]
-    for email in emails:
-        mail.send(email, subject, template, placement=placement, role=placement.role)
+def _tell_both(pair: Offer | Placement, subject: str, template: str, **context: object) -> None:
+    """Email the student and every member of the organisation of an offer or a placement."""
+    members = verification.member_emails(db.session, pair.role.organisation_id)
+    for email in [pair.student.user.email, *members]:
+        mail.send(email, subject, template, role=pair.role, **context)

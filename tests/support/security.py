@@ -42,7 +42,7 @@ MARKUP = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
 
 
 def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
-    """The settings tests/conftest.py uses, for tests that build an app of their own."""
+    """The settings every test app starts from (tests/conftest.py's and those tests build)."""
     config: dict[str, Any] = {
         "TESTING": True,
         "SECRET_KEY": "test secret key, not for production",
