@@ -35,6 +35,9 @@ class Problem:
         The same ranks as rows ``(student, role, rank)``.
     forbidden : ndarray, shape (n_students, n_roles), bool
     locked : list of (student_index, role_index)
+
+    Built with ``dense=False`` (the national path), ``student_pref_rank``, ``role_pref_rank`` and
+    ``forbidden`` are :class:`PairTable` lookups instead of students x roles arrays.
     """
 
     snapshot: dict[str, Any]
@@ -74,6 +77,23 @@ class Problem:
     def shape(self) -> tuple[int, int]:
         """``(n_students, n_roles)``."""
         return len(self.student_ids), len(self.role_ids)
+
+
+class PairTable:
+    """A sparse stand-in for a students x roles array: ``table[s, r]`` is the value or 0.
+
+    Only scalar lookups are supported; the national path never needs a whole row or column.
+    """
+
+    def __init__(self, entries: np.ndarray, shape: tuple[int, int]) -> None:
+        self.shape = shape
+        self._values = {(int(s), int(r)): int(v) for s, r, v in entries.tolist()}
+
+    def __getitem__(self, pair: tuple[int, int]) -> int:
+        return self._values.get((int(pair[0]), int(pair[1])), 0)
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
 def _ordinal(day: str) -> int:
@@ -159,10 +179,16 @@ def _role_arrays(roles: list[dict], skill_index: dict, sector_index: dict) -> di
     }
 
 
-def build_problem(snapshot: dict[str, Any]) -> Problem:
+def _forbidden_entries(pairs: list[dict], s_index: dict, r_index: dict) -> np.ndarray:
+    entries = [(s_index[p["student"]], r_index[p["role"]], 1) for p in pairs]
+    return np.array(entries, dtype=np.int64).reshape(-1, 3)
+
+
+def build_problem(snapshot: dict[str, Any], *, dense: bool = True) -> Problem:
     """Turn a normalised snapshot (from :func:`matching.validate_snapshot`) into a :class:`Problem`.
 
-    Students and roles keep the snapshot's order (sorted by id after validation).
+    Students and roles keep the snapshot's order (sorted by id after validation). With
+    ``dense=False`` no students x roles array is built (see :class:`PairTable`).
     """
     students, roles = snapshot["students"], snapshot["roles"]
     student_ids = tuple(s["id"] for s in students)
@@ -185,8 +211,14 @@ def build_problem(snapshot: dict[str, Any]) -> Problem:
         **_role_arrays(roles, skill_index, sector_index),
         student_prefs=student_prefs,
         role_prefs=role_prefs,
-        student_pref_rank=_rank_matrix(student_prefs, shape, np.int16),
-        role_pref_rank=_rank_matrix(role_prefs, shape, np.int32),
-        forbidden=_pair_matrix(snapshot["forbidden"], s_index, r_index, shape),
+        student_pref_rank=_rank_matrix(student_prefs, shape, np.int16)
+        if dense
+        else PairTable(student_prefs, shape),
+        role_pref_rank=_rank_matrix(role_prefs, shape, np.int32)
+        if dense
+        else PairTable(role_prefs, shape),
+        forbidden=_pair_matrix(snapshot["forbidden"], s_index, r_index, shape)
+        if dense
+        else PairTable(_forbidden_entries(snapshot["forbidden"], s_index, r_index), shape),
         locked=tuple((s_index[p["student"]], r_index[p["role"]]) for p in snapshot["locked"]),
     )

@@ -1,0 +1,160 @@
+"""The candidate graph: each student's best k roles and each role's best k students, in one pass.
+
+Blocks of exact scores (:mod:`matching.blocks`) stream through a running top-k for every student
+and every role, so memory holds ``(n_students + n_roles) * k`` entries, never all feasible pairs.
+Ties at the k-th place are broken by the seeded lottery's order of roles (for a student's list) or
+of students (for a role's list), so the graph does not depend on input order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .blocks import Scorer, block_units, blocks, score_pairs
+from .lottery import draw_order
+
+RANK_BITS = 21  # a lottery rank below 2**21 sits under the points in one int64 key
+DEFAULT_K = 50
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Candidate pairs with their points, and per-student counts over every pair.
+
+    Attributes
+    ----------
+    students, roles, units : ndarray, shape (n_candidates,), int64
+        Unique pairs, sorted by student then role.
+    feasible, acceptable : ndarray, shape (n_students,), int64
+        How many roles meet every hard rule for each student; and also score at least
+        ``min_score``.
+    """
+
+    students: np.ndarray
+    roles: np.ndarray
+    units: np.ndarray
+    feasible: np.ndarray
+    acceptable: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.students.size)
+
+    def extended(self, students, roles, units) -> Candidates:
+        """These candidates plus more pairs (duplicates dropped)."""
+        return unique_pairs(
+            np.concatenate([self.students, students]),
+            np.concatenate([self.roles, roles]),
+            np.concatenate([self.units, units]),
+            self.feasible,
+            self.acceptable,
+        )
+
+
+def unique_pairs(students, roles, units, feasible, acceptable) -> Candidates:
+    """:class:`Candidates` from possibly repeated pairs."""
+    n_roles = int(roles.max(initial=0)) + 1
+    keys = students.astype(np.int64) * n_roles + roles
+    _, first = np.unique(keys, return_index=True)
+    return Candidates(
+        students[first].astype(np.int64),
+        roles[first].astype(np.int64),
+        units[first].astype(np.int64),
+        feasible,
+        acceptable,
+    )
+
+
+def _ranks(ids, seed: int, side: str) -> np.ndarray:
+    order = draw_order(ids, seed, side)
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(len(ids))[::-1]  # the first drawn ranks highest
+    return rank
+
+
+class _TopK:
+    """A running top-k of int64 keys (-1 = none) with an item per key, for each of n owners."""
+
+    def __init__(self, n_owners: int, k: int) -> None:
+        self.keys = np.full((n_owners, k), -1, dtype=np.int64)
+        self.items = np.zeros((n_owners, k), dtype=np.int64)
+        self.k = k
+
+    def merge(self, owners: np.ndarray, keys: np.ndarray, items: np.ndarray) -> None:
+        """Merge rows of candidate ``keys`` (shape (len(owners), m)) for ``owners``."""
+        if keys.shape[1] > self.k:
+            top = np.argpartition(keys, keys.shape[1] - self.k, axis=1)[:, -self.k :]
+            keys = np.take_along_axis(keys, top, axis=1)
+            items = np.take_along_axis(items, top, axis=1)
+        all_keys = np.concatenate([self.keys[owners], keys], axis=1)
+        all_items = np.concatenate([self.items[owners], items], axis=1)
+        top = np.argpartition(all_keys, all_keys.shape[1] - self.k, axis=1)[:, -self.k :]
+        self.keys[owners] = np.take_along_axis(all_keys, top, axis=1)
+        self.items[owners] = np.take_along_axis(all_items, top, axis=1)
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(owner, item, key)`` of every kept entry."""
+        owner, slot = np.nonzero(self.keys >= 0)
+        return owner, self.items[owner, slot], self.keys[owner, slot]
+
+
+def collect(
+    scorer: Scorer, k: int, lp_students: np.ndarray, lp_roles: np.ndarray
+) -> Candidates:
+    """Score every feasible pair block by block and keep the candidate graph.
+
+    Parameters
+    ----------
+    k : int
+        Best roles kept per student and best students kept per role.
+    lp_students, lp_roles : ndarray of bool
+        Students and roles the assignment may still use (not locked; places left). Counts
+        cover every student and role; only these enter the graph.
+
+    Returns
+    -------
+    Candidates
+        The union of the top-k lists and of every stated preference that is acceptable.
+    """
+    problem = scorer.problem
+    n_students, n_roles = problem.shape
+    seed = problem.snapshot["parameters"]["seed"]
+    role_rank, student_rank = _ranks(problem.role_ids, seed, "role"), _ranks(
+        problem.student_ids, seed, "student"
+    )
+    by_student, by_role = _TopK(n_students, k), _TopK(n_roles, k)
+    feasible = np.zeros(n_students, dtype=np.int64)
+    acceptable = np.zeros(n_students, dtype=np.int64)
+    for rows, cols, by_signature in blocks(problem):
+        units = block_units(scorer, rows, cols, by_signature)
+        feasible[rows] += (units >= 0).sum(axis=1)
+        usable = units >= scorer.min_units
+        acceptable[rows] += usable.sum(axis=1)
+        usable &= lp_students[rows, None] & lp_roles[None, cols]
+        if not usable.any():
+            continue
+        points = units.astype(np.int64) << RANK_BITS
+        keys = np.where(usable, points | role_rank[cols][None, :], -1)
+        by_student.merge(rows, keys, np.broadcast_to(cols, keys.shape))
+        keys = np.where(usable, points | student_rank[rows][:, None], -1).T
+        by_role.merge(cols, keys, np.broadcast_to(rows, keys.shape))
+    s1, r1, key1 = by_student.pairs()
+    r2, s2, key2 = by_role.pairs()
+    ps, pr, pu = _stated(scorer, lp_students, lp_roles)
+    return unique_pairs(
+        np.concatenate([s1, s2, ps]),
+        np.concatenate([r1, r2, pr]),
+        np.concatenate([key1 >> RANK_BITS, key2 >> RANK_BITS, pu]),
+        feasible,
+        acceptable,
+    )
+
+
+def _stated(scorer: Scorer, lp_students, lp_roles) -> tuple[np.ndarray, ...]:
+    """Every stated preference (either side's) that is acceptable and usable."""
+    n_roles = scorer.shape[1]
+    students, roles = scorer.pref_keys // n_roles, scorer.pref_keys % n_roles
+    ok, units = score_pairs(scorer, students, roles)
+    ok &= (units >= scorer.min_units) & lp_students[students] & lp_roles[roles]
+    return students[ok], roles[ok], units[ok]

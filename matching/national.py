@@ -1,0 +1,225 @@
+"""The national-size path: candidate graph, sparse optimum, certificate; no students x roles array.
+
+Rounds of more than :data:`NATIONAL_CELLS` student-role pairs take this path (programme-size
+rounds keep the exact dense path of engine 1.1 unchanged). See docs/round-format.md, "National
+size".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+from .blocks import Scorer, build_scorer
+from .candidates import DEFAULT_K, Candidates, collect
+from .certificate import pair_value, potentials, scan
+from .formats import SnapshotError
+from .lottery import draw_order
+from .problem import Problem, build_problem
+
+NATIONAL_CELLS = 8_000_000  # student-role pairs above which a round takes the national path
+MAX_STUDENTS = 90_000  # objective sums stay below 2**53 up to here (see objective_bound)
+MAX_ROLES = 90_000
+MAX_K = 1_000
+DEFAULT_REPAIRS = 3  # certificate rounds without --exact before the gap is reported instead
+SCORE_UNIT = 10**6
+
+
+def objective_bound(n_students: int) -> int:
+    """Largest total value an assignment of ``n_students`` can reach, in the engine's units.
+
+    Each placed pair is worth at most ``n * 10**6 + 1 + 10**6`` (objective ``placements``) or
+    ``(n + 1) * 10**6 + 1`` (objective ``score``); at most ``n`` pairs are placed.
+    """
+    per_pair = max(n_students * SCORE_UNIT + 1 + SCORE_UNIT, (n_students + 1) * SCORE_UNIT + 1)
+    return n_students * per_pair
+
+
+def check_size(n_students: int, n_roles: int, k: int = DEFAULT_K) -> None:
+    """Refuse, early and in plain words, a round larger than the documented limits."""
+    if n_students > MAX_STUDENTS:
+        message = f"{n_students:,} students is more than the engine's limit of {MAX_STUDENTS:,}"
+        raise SnapshotError("students", message)
+    if n_roles > MAX_ROLES:
+        message = f"{n_roles:,} roles is more than the engine's limit of {MAX_ROLES:,}"
+        raise SnapshotError("roles", message)
+    if not 1 <= k <= MAX_K:
+        raise SnapshotError("k", f"must be a whole number from 1 to {MAX_K:,}, not {k}")
+
+
+def is_national(n_students: int, n_roles: int) -> bool:
+    """Whether a round of this size takes the national path."""
+    return n_students * n_roles > NATIONAL_CELLS
+
+
+@dataclass
+class Stages:
+    """Wall time and peak traced memory of each stage, for the benchmark."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    hook: Callable[[str], None] | None = None
+
+    def mark(self, name: str, started: float) -> float:
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - started
+        if self.hook:
+            self.hook(name)
+        return now
+
+
+@dataclass
+class Outcome:
+    """The national optimum and how it was certified."""
+
+    pairs: list[tuple[int, int]]
+    candidates: Candidates
+    certified: bool
+    gap: float
+    repairs: int
+    scorer: Scorer
+
+
+def _lp_sets(problem: Problem) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n_students, n_roles = problem.shape
+    locked_rows = np.zeros(n_students, dtype=bool)
+    locked_rows[[s for s, _ in problem.locked]] = True
+    taken = np.bincount([r for _, r in problem.locked], minlength=n_roles).astype(np.int64)
+    free = problem.places - taken
+    return ~locked_rows, free > 0, free
+
+
+def solve_graph(
+    problem: Problem, candidates: Candidates, free: np.ndarray, objective: str
+) -> list[tuple[int, int]]:
+    """The optimum on the candidate graph (``min_weight_full_bipartite_matching``), lottery order.
+
+    A role with ``c`` free places is ``c`` columns (at most the number of its candidate students),
+    and each student has one "stay unmatched" column, so a full matching always exists.
+    """
+    n_students, n_roles = problem.shape
+    if not len(candidates):
+        return []
+    seed = problem.snapshot["parameters"]["seed"]
+    row_position = np.empty(n_students, dtype=np.int64)
+    row_position[draw_order(problem.student_ids, seed, "student")] = np.arange(n_students)
+    role_position = np.empty(n_roles, dtype=np.int64)
+    role_position[draw_order(problem.role_ids, seed, "role")] = np.arange(n_roles)
+    rows_used = np.unique(row_position[candidates.students])
+    row_of = np.full(n_students, -1, dtype=np.int64)
+    row_of[rows_used] = np.arange(rows_used.size)
+    rows = row_of[row_position[candidates.students]]
+    roles_used, roles = np.unique(role_position[candidates.roles], return_inverse=True)
+    role_index = np.empty(n_roles, dtype=np.int64)
+    role_index[role_position] = np.arange(n_roles)
+    degree = np.bincount(roles, minlength=roles_used.size)
+    copies = np.minimum(free[role_index[roles_used]], degree)
+    values = pair_value(candidates.units, objective, n_students)
+    ceiling = float(values.max()) + 1.0
+    repeats = copies[roles]
+    first = np.concatenate([[0], np.cumsum(copies)[:-1]])
+    offsets = np.arange(repeats.sum()) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+    n_places, n_rows = int(copies.sum()), rows_used.size
+    graph = csr_matrix(
+        (
+            np.concatenate([ceiling - np.repeat(values, repeats), np.full(n_rows, ceiling)]),
+            (
+                np.concatenate([np.repeat(rows, repeats), np.arange(n_rows)]),
+                np.concatenate([np.repeat(first[roles], repeats) + offsets, n_places + np.arange(n_rows)]),
+            ),
+        ),
+        shape=(n_rows, n_places + n_rows),
+    )
+    chosen_rows, chosen_cols = min_weight_full_bipartite_matching(graph)
+    placed = chosen_cols < n_places
+    column_role = np.repeat(np.arange(roles_used.size), copies)
+    student_index = np.empty(n_students, dtype=np.int64)
+    student_index[row_position] = np.arange(n_students)
+    students = student_index[rows_used[chosen_rows[placed]]]
+    chosen = role_index[roles_used[column_role[chosen_cols[placed]]]]
+    return sorted(zip(students.tolist(), chosen.tolist(), strict=True))
+
+
+def _duals(problem, candidates, pairs, objective):
+    n_students, _ = problem.shape
+    matched_role = np.full(n_students, -1, dtype=np.int64)
+    matched_value = np.zeros(n_students)
+    if pairs:
+        s, r = np.array(pairs, dtype=np.int64).T
+        matched_role[s] = r
+        keys = candidates.students * problem.shape[1] + candidates.roles
+        order = np.argsort(keys)
+        where = order[np.searchsorted(keys[order], s * problem.shape[1] + r)]
+        matched_value[s] = pair_value(candidates.units[where], objective, n_students)
+    values = pair_value(candidates.units, objective, n_students)
+    edges = (candidates.students, candidates.roles, values)
+    return potentials(edges, problem.shape, matched_role, matched_value)
+
+
+def national_optimum(
+    problem: Problem,
+    *,
+    k: int = DEFAULT_K,
+    exact: bool = False,
+    repairs: int = DEFAULT_REPAIRS,
+    stages: Stages | None = None,
+    extra_locked: tuple[tuple[int, int], ...] = (),
+) -> Outcome:
+    """Optimal assignment of a round built with ``dense=False``, certified where possible.
+
+    Parameters
+    ----------
+    k : int
+        Best roles kept per student and best students per role (default 50).
+    exact : bool
+        Repeat the certificate until certified, however many rounds it takes.
+    repairs : int
+        Without ``exact``: certificate rounds before stopping with a gap bound.
+    """
+    stages = stages or Stages()
+    parameters = problem.snapshot["parameters"]
+    objective = parameters["objective"]
+    started = time.perf_counter()
+    scorer = build_scorer(problem, parameters)
+    locked = list(problem.locked) + list(extra_locked)
+    lp_students, lp_roles, free = _lp_sets(problem if not extra_locked else _with(problem, locked))
+    started = stages.mark("blocking", started)
+    candidates = collect(scorer, k, lp_students, lp_roles)
+    started = stages.mark("candidates", started)
+    rounds, gap = 0, 0.0
+    while True:
+        pairs = solve_graph(problem, candidates, free, objective)
+        started = stages.mark("solve", started)
+        duals = _duals(problem, candidates, pairs, objective)
+        found = scan(scorer, duals, objective, (lp_students, lp_roles), k)
+        started = stages.mark("certificate", started)
+        gap = found[3]
+        if not found[0].size or (not exact and rounds >= repairs):
+            break
+        candidates = candidates.extended(*found[:3])
+        rounds += 1
+    return Outcome(
+        pairs=sorted(locked + pairs),
+        candidates=candidates,
+        certified=gap == 0,
+        gap=gap,
+        repairs=rounds,
+        scorer=scorer,
+    )
+
+
+def _with(problem: Problem, locked: list[tuple[int, int]]) -> Problem:
+    from dataclasses import replace
+
+    return replace(problem, locked=tuple(locked))
+
+
+def build_national_problem(snapshot: dict[str, Any], k: int = DEFAULT_K) -> Problem:
+    """The sparse :class:`Problem` of a normalised snapshot, after the size check."""
+    check_size(len(snapshot["students"]), len(snapshot["roles"]), k)
+    return build_problem(snapshot, dense=False)
