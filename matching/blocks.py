@@ -24,8 +24,8 @@ from .scoring import component_points, preference_points, score_factors, score_u
 
 CELLS_PER_BLOCK = 1 << 21  # cells of one block product (about 8 MB of float32)
 ROWS_PER_BLOCK = 4096
-PAIRS_PER_CHUNK = 1 << 16
-SMALL_CLASS_CELLS = 1 << 19  # a class of students with at most this many pairs is one block  # pairs scored at once by :func:`score_pairs`
+PAIRS_PER_CHUNK = 1 << 16  # pairs scored at once by :func:`score_pairs`
+SMALL_CLASS_CELLS = 1 << 19  # a class of students with at most this many pairs is one block
 
 
 @dataclass(frozen=True)
@@ -163,21 +163,25 @@ def block_units(
         width = scorer.required_side.shape[0]
         met = left[:, :width] @ scorer.required_side[:, cols[several]]
         mask[:, several] &= met >= scorer.n_required[cols[several]][None, :]
-    position = _local(cols, n_roles)
-    entries = _pair_entries(scorer.pref_keys, scorer.pref_indptr, rows)
-    if entries.size:
-        local_row = np.searchsorted(rows, scorer.pref_keys[entries] // n_roles)
-        local_col = position[scorer.pref_keys[entries] % n_roles]
-        inside = local_col >= 0
-        units[local_row[inside], local_col[inside]] += scorer.pref_points[entries[inside]]
-    entries = _pair_entries(scorer.forbidden_keys, scorer.forbidden_indptr, rows)
-    if entries.size:
-        local_row = np.searchsorted(rows, scorer.forbidden_keys[entries] // n_roles)
-        local_col = position[scorer.forbidden_keys[entries] % n_roles]
-        inside = local_col >= 0
-        mask[local_row[inside], local_col[inside]] = False
+    i, j, entry = block_entries(scorer.pref_keys, scorer.pref_indptr, rows, cols, n_roles)
+    units[i, j] += scorer.pref_points[entry]
+    i, j, _ = block_entries(scorer.forbidden_keys, scorer.forbidden_indptr, rows, cols, n_roles)
+    mask[i, j] = False
     units[~mask] = -1
     return units
+
+
+def block_entries(keys, indptr, rows, cols, n_roles: int) -> tuple[np.ndarray, ...]:
+    """Entries of a sorted pair-key table inside rows x cols: ``(local_row, local_col, entry)``.
+
+    ``keys`` are ``student * n_roles + role``, sorted; ``indptr[s]`` is where student ``s``
+    begins. ``rows`` must be sorted.
+    """
+    entries = _pair_entries(keys, indptr, rows)
+    local_row = np.searchsorted(rows, keys[entries] // n_roles)
+    local_col = _local(cols, n_roles)[keys[entries] % n_roles]
+    inside = local_col >= 0
+    return local_row[inside], local_col[inside], entries[inside]
 
 
 def score_pairs(scorer: Scorer, students: np.ndarray, roles: np.ndarray) -> tuple[np.ndarray, ...]:

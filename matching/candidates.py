@@ -76,22 +76,31 @@ def _ranks(ids, seed: int, side: str) -> np.ndarray:
 class _TopK:
     """A running top-k of int64 keys (-1 = none) with an item per key, for each of n owners."""
 
-    def __init__(self, n_owners: int, k: int) -> None:
+    def __init__(self, n_owners: int, k: int, extra: bool = False) -> None:
         self.keys = np.full((n_owners, k), -1, dtype=np.int64)
         self.items = np.zeros((n_owners, k), dtype=np.int64)
+        self.extra = np.zeros((n_owners, k), dtype=np.int64) if extra else None
         self.k = k
 
-    def merge(self, owners: np.ndarray, keys: np.ndarray, items: np.ndarray) -> None:
-        """Merge rows of candidate ``keys`` (shape (len(owners), m)) for ``owners``."""
+    def merge(self, owners: np.ndarray, keys: np.ndarray, items: np.ndarray, extra=None) -> None:
+        """Merge rows of candidate ``keys`` (shape (len(owners), m)) for ``owners``.
+
+        ``items`` (and ``extra``, when kept) have the same shape and travel with their keys.
+        """
+        payload = [items] if extra is None else [items, extra]
         if keys.shape[1] > self.k:
             top = np.argpartition(keys, keys.shape[1] - self.k, axis=1)[:, -self.k :]
             keys = np.take_along_axis(keys, top, axis=1)
-            items = np.take_along_axis(items, top, axis=1)
+            payload = [np.take_along_axis(a, top, axis=1) for a in payload]
         all_keys = np.concatenate([self.keys[owners], keys], axis=1)
-        all_items = np.concatenate([self.items[owners], items], axis=1)
+        stores = [self.items] if extra is None else [self.items, self.extra]
+        merged = [
+            np.concatenate([s[owners], a], axis=1) for s, a in zip(stores, payload, strict=True)
+        ]
         top = np.argpartition(all_keys, all_keys.shape[1] - self.k, axis=1)[:, -self.k :]
         self.keys[owners] = np.take_along_axis(all_keys, top, axis=1)
-        self.items[owners] = np.take_along_axis(all_items, top, axis=1)
+        for store, values in zip(stores, merged, strict=True):
+            store[owners] = np.take_along_axis(values, top, axis=1)
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(owner, item, key)`` of every kept entry."""
@@ -99,9 +108,7 @@ class _TopK:
         return owner, self.items[owner, slot], self.keys[owner, slot]
 
 
-def collect(
-    scorer: Scorer, k: int, lp_students: np.ndarray, lp_roles: np.ndarray
-) -> Candidates:
+def collect(scorer: Scorer, k: int, lp_students: np.ndarray, lp_roles: np.ndarray) -> Candidates:
     """Score every feasible pair block by block and keep the candidate graph.
 
     Parameters
@@ -120,8 +127,9 @@ def collect(
     problem = scorer.problem
     n_students, n_roles = problem.shape
     seed = problem.snapshot["parameters"]["seed"]
-    role_rank, student_rank = _ranks(problem.role_ids, seed, "role"), _ranks(
-        problem.student_ids, seed, "student"
+    role_rank, student_rank = (
+        _ranks(problem.role_ids, seed, "role"),
+        _ranks(problem.student_ids, seed, "student"),
     )
     by_student, by_role = _TopK(n_students, k), _TopK(n_roles, k)
     feasible = np.zeros(n_students, dtype=np.int64)

@@ -20,7 +20,7 @@ MAX_SWEEPS_FACTOR = 4  # Bellman-Ford sweeps allowed: this many times the number
 
 
 def pair_value(units: np.ndarray, objective: str, n_students: int) -> np.ndarray:
-    """Exact integer value of placing pairs (float64), as :func:`matching.assignment.pair_values`."""
+    """Integer value of placing pairs (float64); see :func:`matching.assignment.pair_values`."""
     units = np.asarray(units, dtype=np.float64)
     if objective == "placements":
         return units + float(n_students * 10**6 + 1)

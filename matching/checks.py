@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from .formats import RESULT_FORMAT, SnapshotError, result_digest, sha256_of
-from .reference import all_pairs, pair_is_feasible, pair_score
+from .reference import POINTS, all_pairs, budgets, pair_is_feasible, pair_points, pair_score
 from .snapshot import validate_snapshot
 
 # Scores are whole points (millionths) and must agree to the point; breakdowns are rounded to 6
@@ -114,16 +114,17 @@ def _check_totals(snapshot: dict, result: dict, assignments: list, context: dict
     return problems
 
 
-def _check_scores(snapshot: dict, listed: Any) -> list[str]:
+def _check_scores(snapshot: dict, listed: Any, candidates_only: bool, context: dict) -> list[str]:
     if not isinstance(listed, list):
         return ["scores is not a list."]
-    expected = all_pairs(snapshot)
     given = {
         (e.get("student"), e.get("role")): e.get("score") for e in listed if isinstance(e, dict)
     }
+    expected = _listed_pairs(given, context) if candidates_only else all_pairs(snapshot)
     problems = []
     if set(given) != set(expected):
-        problems.append("scores does not list exactly the feasible pairs.")
+        what = "feasible pairs it names" if candidates_only else "feasible pairs"
+        problems.append(f"scores does not list exactly the {what}.")
     wrong = [
         pair for pair, score in expected.items() if pair in given and not _close(given[pair], score)
     ]
@@ -132,6 +133,20 @@ def _check_scores(snapshot: dict, listed: Any) -> list[str]:
             f"{len(wrong)} listed scores differ from the recomputed ones, e.g. {wrong[0]}."
         )
     return problems
+
+
+def _listed_pairs(given: dict, context: dict) -> dict[tuple[str, str], float]:
+    """Recomputed scores of the listed pairs that exist and are feasible (candidate lists)."""
+    budget = budgets(context["weights"])
+    expected = {}
+    for student_id, role_id in given:
+        student = context["students"].get(student_id)
+        role = context["roles"].get(role_id)
+        if student is None or role is None:
+            continue
+        if pair_is_feasible(student, role, (student_id, role_id) in context["forbidden"]):
+            expected[(student_id, role_id)] = pair_points(student, role, budget) / POINTS
+    return expected
 
 
 def check_result(snapshot: dict[str, Any], result: dict[str, Any]) -> list[str]:
@@ -155,8 +170,9 @@ def check_result(snapshot: dict[str, Any], result: dict[str, Any]) -> list[str]:
     (locks included), locks kept, ``min_score`` (locked pairs exempt), each student at most once,
     every score recomputed by :mod:`matching.reference` to the point and every breakdown value
     within half a point, the objective totals, the unmatched and unfilled lists, and ``scores``
-    when present.
-    It does not judge optimality or stability.
+    when present (only the listed pairs when ``scores_cover`` is ``"candidates"``, the national
+    path's candidate graph). It does not judge optimality or stability. Memory and time grow
+    with the number of assignments, never with students x roles.
     """
     try:
         snapshot = validate_snapshot(snapshot)
@@ -179,5 +195,6 @@ def check_result(snapshot: dict[str, Any], result: dict[str, Any]) -> list[str]:
     problems += _check_assignments(snapshot, assignments, context)
     problems += _check_totals(snapshot, result, assignments, context)
     if "scores" in result:
-        problems += _check_scores(snapshot, result["scores"])
+        candidates_only = result.get("scores_cover") == "candidates"
+        problems += _check_scores(snapshot, result["scores"], candidates_only, context)
     return problems

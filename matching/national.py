@@ -130,7 +130,9 @@ def solve_graph(
             np.concatenate([ceiling - np.repeat(values, repeats), np.full(n_rows, ceiling)]),
             (
                 np.concatenate([np.repeat(rows, repeats), np.arange(n_rows)]),
-                np.concatenate([np.repeat(first[roles], repeats) + offsets, n_places + np.arange(n_rows)]),
+                np.concatenate(
+                    [np.repeat(first[roles], repeats) + offsets, n_places + np.arange(n_rows)]
+                ),
             ),
         ),
         shape=(n_rows, n_places + n_rows),
@@ -217,6 +219,79 @@ def _with(problem: Problem, locked: list[tuple[int, int]]) -> Problem:
     from dataclasses import replace
 
     return replace(problem, locked=tuple(locked))
+
+
+def solve_national(
+    snapshot: dict[str, Any],
+    *,
+    algorithm: str,
+    include_scores: bool,
+    k: int,
+    exact: bool,
+    started: float,
+    stages: Stages | None = None,
+) -> dict[str, Any]:
+    """:func:`matching.solve_round` for a normalised snapshot on the national path."""
+    from .national_result import audit, candidate_scores, national_document
+    from .results import SOLVER_NAMES
+
+    stages = stages or Stages()
+    problem = build_national_problem(snapshot, k)
+    if algorithm == "optimal":
+        outcome = national_optimum(problem, k=k, exact=exact, stages=stages)
+        scorer, pairs, candidates = outcome.scorer, outcome.pairs, outcome.candidates
+        solver = certificate_fields(outcome, k, problem)
+        solver = {"name": SOLVER_NAMES["sparse"], **solver}
+    else:
+        from .national_stable import national_stable
+
+        scorer, pairs, candidates = national_stable(problem, k=k, stages=stages)
+        solver = {"name": SOLVER_NAMES["stable"], "path": "national", "k": k}
+    mark = time.perf_counter()
+    stability = audit(scorer, pairs)
+    mark = stages.mark("stability audit", mark)
+    scores = candidate_scores(scorer, candidates) if include_scores else None
+    document = national_document(
+        scorer,
+        pairs,
+        algorithm=algorithm,
+        counts=(candidates.feasible, candidates.acceptable),
+        stability=stability,
+        solver=solver,
+        scores=scores,
+        started=started,
+    )
+    if include_scores:
+        document = {**document, "scores_cover": "candidates"}
+        from .formats import result_digest
+
+        document["result_sha256"] = result_digest(document)
+    stages.mark("reasons", mark)
+    return document
+
+
+def certificate_fields(outcome: Outcome, k: int, problem: Problem) -> dict[str, Any]:
+    """``solver`` fields saying how the optimum was found and certified."""
+    fields: dict[str, Any] = {
+        "path": "national",
+        "k": k,
+        "candidates": len(outcome.candidates),
+        "certificate_rounds": outcome.repairs,
+        "certified": outcome.certified,
+    }
+    if not outcome.certified:
+        n_students = problem.shape[0]
+        objective = problem.snapshot["parameters"]["objective"]
+        unit = n_students * SCORE_UNIT + 1 if objective == "placements" else n_students + 1
+        gap = int(outcome.gap)
+        fields["max_gap"] = {
+            "value": gap,
+            "placed": gap // unit if objective == "placements" else None,
+            "total_score": gap / SCORE_UNIT
+            if objective == "placements"
+            else gap / unit / SCORE_UNIT,
+        }
+    return fields
 
 
 def build_national_problem(snapshot: dict[str, Any], k: int = DEFAULT_K) -> Problem:

@@ -107,18 +107,31 @@ def _rule_phrase(rule: str, count: int, student: dict) -> str:
 
 def unmatched_reason(prepared: Prepared, student: int, algorithm: str) -> str:
     """Why a student has no role: how many roles each hard rule excludes, or what else happened."""
-    s_data = prepared.snapshot["students"][student]
     n_roles = prepared.problem.shape[1]
+    feasible = int(prepared.feasible[student].sum()) if n_roles else 0
+    counts = {}
+    if n_roles and feasible == 0:
+        counts = {rule: int((~mask[student]).sum()) for rule, mask in prepared.masks.items()}
+    acceptable = int(prepared.acceptable[student].sum()) if n_roles else 0
+    s_data = prepared.snapshot["students"][student]
+    numbers = (n_roles, feasible, acceptable, counts)
+    return unmatched_text(s_data, numbers, prepared.parameters["min_score"], algorithm)
+
+
+def unmatched_text(
+    s_data: dict, numbers: tuple[int, int, int, dict[str, int]], min_score: float, algorithm: str
+) -> str:
+    """The reason from counts: ``(n_roles, feasible, acceptable, failures per rule)``.
+
+    ``failures per rule`` (roles each hard rule excludes) is needed only when nothing is feasible.
+    """
+    n_roles, feasible, acceptable, counts = numbers
     if n_roles == 0:
         return "there are no roles in this round"
-    feasible = int(prepared.feasible[student].sum())
     if feasible == 0:
-        counts = {rule: int((~mask[student]).sum()) for rule, mask in prepared.masks.items()}
         parts = [_rule_phrase(rule, n, s_data) for rule, n in counts.items() if n]
         return f"no role meets every rule: {'; '.join(parts)}"
-    acceptable = int(prepared.acceptable[student].sum())
     below = feasible - acceptable
-    min_score = prepared.parameters["min_score"]
     below_text = (
         f"{_plural(below, 'feasible role', 'feasible roles')} scored below "
         f"the minimum score {min_score:g}"

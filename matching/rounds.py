@@ -8,11 +8,15 @@ from typing import Any
 import numpy as np
 
 from .assignment import Pair, assign_with_method
-from .formats import ALGORITHMS
+from .candidates import DEFAULT_K
+from .formats import ALGORITHMS, SnapshotError
+from .national import MAX_ROLES, MAX_STUDENTS, Stages, is_national, solve_national
 from .results import build_result
 from .scoring import SCORE_UNIT
-from .snapshot import Prepared, prepare
+from .snapshot import Prepared, prepare, validate_snapshot
 from .stability import deferred_acceptance, preference_keys
+
+PATHS = ("auto", "programme", "national")
 
 
 def optimal_pairs(prepared: Prepared, extra_locked: tuple[Pair, ...] = ()) -> list[Pair]:
@@ -46,8 +50,36 @@ def stable_pairs(prepared: Prepared) -> list[Pair]:
     return deferred_acceptance(student_key, role_key, ticket, problem.places, list(problem.locked))
 
 
+def _early_size_check(snapshot: Any) -> None:
+    """Refuse an oversized round before validating it (see :func:`matching.national.check_size`)."""
+    if not isinstance(snapshot, dict):
+        return
+    for field, limit in (("students", MAX_STUDENTS), ("roles", MAX_ROLES)):
+        entries = snapshot.get(field)
+        if isinstance(entries, list) and len(entries) > limit:
+            message = f"{len(entries):,} {field} is more than the engine's limit of {limit:,}"
+            raise SnapshotError(field, message)
+
+
+def round_path(snapshot: dict[str, Any], path: str = "auto") -> str:
+    """``programme`` or ``national`` for a normalised snapshot (see :data:`NATIONAL_CELLS`)."""
+    if path not in PATHS:
+        raise ValueError(f"path must be one of {PATHS}, not {path!r}")
+    if path != "auto":
+        return path
+    large = is_national(len(snapshot["students"]), len(snapshot["roles"]))
+    return "national" if large else "programme"
+
+
 def solve_round(
-    snapshot: dict[str, Any], *, algorithm: str = "optimal", include_scores: bool = False
+    snapshot: dict[str, Any],
+    *,
+    algorithm: str = "optimal",
+    include_scores: bool = False,
+    path: str = "auto",
+    k: int = DEFAULT_K,
+    exact: bool = False,
+    stages: Stages | None = None,
 ) -> dict[str, Any]:
     """Solve a ``placement-round/1`` snapshot.
 
@@ -59,7 +91,17 @@ def solve_round(
         ``optimal``: exact optimum of the round's objective by ``linear_sum_assignment``.
         ``stable``: student-proposing deferred acceptance.
     include_scores : bool
-        Add ``scores``: every feasible pair with its score.
+        Add ``scores``: every feasible pair with its score (national size: the candidate pairs).
+    path : {"auto", "programme", "national"}
+        ``auto`` takes the national path above :data:`matching.national.NATIONAL_CELLS`
+        student-role pairs; the others force one (``national`` on a small round is how the
+        tests compare the two).
+    k : int
+        National path: best roles kept per student and best students per role (default 50).
+    exact : bool
+        National path: repeat the certificate until the result is certified optimal.
+    stages : Stages, optional
+        Collects per-stage timings (the benchmark).
 
     Returns
     -------
@@ -77,7 +119,19 @@ def solve_round(
     if algorithm not in ALGORITHMS:
         raise ValueError(f"algorithm must be 'optimal' or 'stable', not {algorithm!r}")
     started = time.perf_counter()
-    prepared = prepare(snapshot)
+    _early_size_check(snapshot)
+    normalised = validate_snapshot(snapshot)
+    if round_path(normalised, path) == "national":
+        return solve_national(
+            normalised,
+            algorithm=algorithm,
+            include_scores=include_scores,
+            k=k,
+            exact=exact,
+            started=started,
+            stages=stages,
+        )
+    prepared = prepare(normalised, normalised=True)
     if algorithm == "optimal":
         pairs, method = optimal_pairs_and_method(prepared)
     else:

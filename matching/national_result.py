@@ -1,0 +1,236 @@
+"""The result document at national size: the same fields, every count made block by block."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import scipy
+
+from .blocks import PAIRS_PER_CHUNK, Scorer, block_entries, block_units, blocks, score_pairs
+from .formats import MAX_STUDENT_PREFERENCES, RESULT_FORMAT, result_digest, sha256_of
+from .reasons import pair_reasons, unmatched_text
+from .scoring import SCORE_UNIT, pair_breakdown, travel_table
+from .stability import STATED, ranks_achieved
+
+MAX_EXAMPLES = 5
+ROWS_PER_CHUNK = 256
+
+
+class RankTable:
+    """Stated ranks of one side as sorted pair keys, for scattering into blocks."""
+
+    def __init__(self, entries: np.ndarray, n_students: int, n_roles: int) -> None:
+        keys = entries[:, 0] * n_roles + entries[:, 1]
+        order = np.argsort(keys)
+        self.keys, self.ranks = keys[order], entries[order, 2]
+        self.indptr = np.searchsorted(self.keys, np.arange(n_students + 1) * n_roles)
+
+
+def preference_blocks(scorer: Scorer, rows, cols, units):
+    """Both sides' preference keys for a block (as :func:`matching.stability.preference_keys`)."""
+    problem, n_roles = scorer.problem, scorer.shape[1]
+    student_key, role_key = units.astype(np.int64), units.astype(np.int64)
+    students = RankTable(problem.student_prefs, *problem.shape)
+    i, j, e = block_entries(students.keys, students.indptr, rows, cols, n_roles)
+    student_key[i, j] = STATED * (MAX_STUDENT_PREFERENCES + 1 - students.ranks[e])
+    roles = RankTable(problem.role_prefs, *problem.shape)
+    i, j, e = block_entries(roles.keys, roles.indptr, rows, cols, n_roles)
+    role_key[i, j] = STATED * (problem.role_pref_length[cols[j]] + 1 - roles.ranks[e])
+    return student_key, role_key
+
+
+def _pair_key_values(scorer: Scorer, pairs: list[tuple[int, int]]):
+    """Preference keys of given pairs, both sides (pairs assumed acceptable)."""
+    s, r = np.array(pairs, dtype=np.int64).reshape(-1, 2).T
+    _, units = score_pairs(scorer, s, r)
+    problem = scorer.problem
+    s_rank = np.array([problem.student_pref_rank[a, b] for a, b in pairs], dtype=np.int64)
+    r_rank = np.array([problem.role_pref_rank[a, b] for a, b in pairs], dtype=np.int64)
+    student_key = np.where(s_rank > 0, STATED * (MAX_STUDENT_PREFERENCES + 1 - s_rank), units)
+    length = problem.role_pref_length[r]
+    role_key = np.where(r_rank > 0, STATED * (length + 1 - r_rank), units)
+    return s, r, student_key, role_key
+
+
+def audit(scorer: Scorer, pairs: list[tuple[int, int]]) -> dict[str, Any]:
+    """Blocking pairs counted exactly, in blocks (as :func:`matching.stability.blocking_pairs`).
+
+    Returns the result's ``stability`` section.
+    """
+    problem = scorer.problem
+    n_students, n_roles = problem.shape
+    current = np.full(n_students, -1, dtype=np.int64)
+    filled = np.zeros(n_roles, dtype=np.int64)
+    threshold = np.full(n_roles, np.iinfo(np.int64).max, dtype=np.int64)
+    locked = np.zeros(n_students, dtype=bool)
+    locked[[s for s, _ in problem.locked]] = True
+    if pairs:
+        s, r, student_key, role_key = _pair_key_values(scorer, pairs)
+        current[s] = student_key
+        np.add.at(filled, r, 1)
+        movable = ~locked[s]
+        np.minimum.at(threshold, r[movable], role_key[movable])
+    threshold = np.where(filled < problem.places, -1, threshold)
+    count, examples = 0, []
+    for rows, cols, by_signature in blocks(problem):
+        units = block_units(scorer, rows, cols, by_signature)
+        acceptable = units >= scorer.min_units
+        student_key, role_key = preference_blocks(scorer, rows, cols, units)
+        blocking = acceptable & (student_key > current[rows, None])
+        blocking &= role_key > threshold[None, cols]
+        blocking &= ~locked[rows, None]
+        found = int(blocking.sum())
+        if found:
+            count += found
+            i, j = np.nonzero(blocking)
+            order = np.lexsort((cols[j], rows[i]))[:MAX_EXAMPLES]
+            examples.extend(zip(rows[i][order].tolist(), cols[j][order].tolist(), strict=True))
+    examples = sorted(examples)[:MAX_EXAMPLES]
+    return {
+        "blocking_pairs": count,
+        "examples": [
+            {"student": problem.student_ids[s], "role": problem.role_ids[r]} for s, r in examples
+        ],
+        "ranks_achieved": ranks_achieved(problem.student_pref_rank, pairs),
+    }
+
+
+def rule_failures_counted(scorer: Scorer, students: np.ndarray) -> dict[int, dict[str, int]]:
+    """For each student, how many roles each hard rule excludes (all roles, in row chunks)."""
+    p = scorer.problem
+    n_roles = p.shape[1]
+    width = scorer.required_side.shape[0]
+    out: dict[int, dict[str, int]] = {}
+    for start in range(0, students.size, ROWS_PER_CHUNK):
+        rows = students[start : start + ROWS_PER_CHUNK]
+        met = scorer.student_side[rows][:, :width] @ scorer.required_side
+        masks = {
+            "min_rqf_level": p.rqf_level[rows, None] >= p.min_rqf_level[None, :],
+            "right_to_work": np.broadcast_to(p.right_to_work[rows, None], (rows.size, n_roles)),
+            "dates": (p.available_from[rows, None] <= p.start[None, :])
+            & (p.available_until[rows, None] >= p.end[None, :]),
+            "hours_per_week": p.role_hours[None, :] <= p.student_hours[rows, None],
+            "work_mode": (p.student_modes[rows, None] & p.role_mode[None, :]) != 0,
+            "skills": met >= scorer.n_required[None, :],
+        }
+        counts = {rule: (~mask).sum(axis=1) for rule, mask in masks.items()}
+        counts["forbidden"] = scorer.forbidden_indptr[rows + 1] - scorer.forbidden_indptr[rows]
+        for index, student in enumerate(rows.tolist()):
+            out[student] = {rule: int(value[index]) for rule, value in counts.items()}
+    return out
+
+
+def unmatched(scorer: Scorer, placed: set[int], counts, algorithm: str) -> list[dict[str, str]]:
+    """Unmatched students and their reasons, from the candidate pass's counts."""
+    problem = scorer.problem
+    feasible, acceptable = counts
+    n_roles = problem.shape[1]
+    left = np.array([s for s in range(problem.shape[0]) if s not in placed], dtype=np.int64)
+    failures = rule_failures_counted(scorer, left[feasible[left] == 0]) if n_roles else {}
+    min_score = problem.snapshot["parameters"]["min_score"]
+    students = problem.snapshot["students"]
+    return [
+        {
+            "student": problem.student_ids[s],
+            "reason": unmatched_text(
+                students[s],
+                (n_roles, int(feasible[s]), int(acceptable[s]), failures.get(s, {})),
+                min_score,
+                algorithm,
+            ),
+        }
+        for s in left.tolist()
+    ]
+
+
+def assignments(scorer: Scorer, pairs: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """The assignment entries, with scores, breakdowns and reasons."""
+    problem = scorer.problem
+    snapshot, locked = problem.snapshot, set(problem.locked)
+    travel = travel_table(problem)
+    s, r = np.array(pairs, dtype=np.int64).reshape(-1, 2).T
+    units = score_pairs(scorer, s, r)[1].tolist()
+    out = []
+    for (student, role), points in zip(pairs, units, strict=True):
+        s_data, r_data = snapshot["students"][student], snapshot["roles"][role]
+        is_locked = (student, role) in locked
+        out.append(
+            {
+                "student": s_data["id"],
+                "role": r_data["id"],
+                "score": points / SCORE_UNIT,
+                "locked": is_locked,
+                "breakdown": pair_breakdown(problem, travel, student, role),
+                "reasons": pair_reasons(s_data, r_data, is_locked),
+            }
+        )
+    return out
+
+
+def candidate_scores(scorer: Scorer, candidates) -> list[dict[str, Any]]:
+    """The candidate pairs with their scores, sorted by student then role id."""
+    problem = scorer.problem
+    out = []
+    for start in range(0, len(candidates), PAIRS_PER_CHUNK):
+        chunk = slice(start, start + PAIRS_PER_CHUNK)
+        out.extend(
+            {
+                "student": problem.student_ids[s],
+                "role": problem.role_ids[r],
+                "score": u / SCORE_UNIT,
+            }
+            for s, r, u in zip(
+                candidates.students[chunk].tolist(),
+                candidates.roles[chunk].tolist(),
+                candidates.units[chunk].tolist(),
+                strict=True,
+            )
+        )
+    return out
+
+
+def national_document(
+    scorer: Scorer,
+    pairs: list[tuple[int, int]],
+    *,
+    algorithm: str,
+    counts: tuple[np.ndarray, np.ndarray],
+    stability: dict[str, Any],
+    solver: dict[str, Any],
+    scores: list[dict[str, Any]] | None,
+    started: float,
+) -> dict[str, Any]:
+    """The ``placement-result/1`` document (``result_sha256`` included)."""
+    from .results import ENGINE_VERSION
+
+    problem = scorer.problem
+    pairs = sorted(pairs)
+    entries = assignments(scorer, pairs)
+    total_units = sum(round(e["score"] * SCORE_UNIT) for e in entries)
+    filled = np.bincount([r for _, r in pairs], minlength=problem.shape[1])
+    left = problem.places - filled
+    result: dict[str, Any] = {
+        "format": RESULT_FORMAT,
+        "input_sha256": sha256_of(problem.snapshot),
+        "algorithm": algorithm,
+        "parameters": problem.snapshot["parameters"],
+        "objective": {"placed": len(pairs), "total_score": total_units / SCORE_UNIT},
+        "assignments": entries,
+        "unmatched": unmatched(scorer, {s for s, _ in pairs}, counts, algorithm),
+        "unfilled": [
+            {"role": problem.role_ids[r], "places_left": int(left[r])}
+            for r in np.flatnonzero(left > 0)
+        ],
+        "stability": stability,
+    }
+    if scores is not None:
+        result["scores"] = scores
+    result["solver"] = {
+        **solver,
+        "version": f"matching {ENGINE_VERSION}; scipy {scipy.__version__}",
+        "seconds": round(time.perf_counter() - started, 6),
+    }
+    result["result_sha256"] = result_digest(result)
+    return result
