@@ -12,9 +12,11 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from .candidates import DEFAULT_K
 from .checks import check_result
 from .formats import ALGORITHMS, SnapshotError, read_json, write_json_atomic
-from .rounds import alternatives, solve_round
+from .national import check_size
+from .rounds import PATHS, alternatives, solve_round
 
 BAD_INPUT = 2
 
@@ -25,8 +27,29 @@ def _parser() -> argparse.ArgumentParser:
     solve = commands.add_parser("solve", help="solve a round snapshot")
     solve.add_argument("round", help="placement-round/1 JSON file")
     solve.add_argument("-o", "--output", required=True, help="result file, or - for stdout")
-    solve.add_argument("--scores", action="store_true", help="include every feasible pair's score")
+    solve.add_argument(
+        "--scores",
+        action="store_true",
+        help="include every feasible pair's score (national size: the candidate pairs only)",
+    )
     solve.add_argument("--algorithm", choices=ALGORITHMS, default="optimal")
+    solve.add_argument(
+        "--exact",
+        action="store_true",
+        help="national size: repeat the certificate until the result is certified optimal",
+    )
+    solve.add_argument(
+        "--k",
+        type=int,
+        default=DEFAULT_K,
+        help=f"national size: best roles kept per student and students per role ({DEFAULT_K})",
+    )
+    solve.add_argument(
+        "--path",
+        choices=PATHS,
+        default="auto",
+        help="auto: the national path above the documented size; or force one",
+    )
     check = commands.add_parser("check", help="check a result against its round")
     check.add_argument("round")
     check.add_argument("result")
@@ -35,12 +58,24 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("student")
     bench = commands.add_parser("bench", help="time the engine on synthetic rounds")
     bench.add_argument("--sizes", default="100,500,1000,2000,5000", help="comma-separated")
+    bench.add_argument(
+        "--national",
+        action="store_true",
+        help="national-size rounds (--sizes defaults to 20000,50000): stages, memory, certificate",
+    )
     return parser
 
 
 def _solve(args: argparse.Namespace) -> int:
+    snapshot = read_json(args.round)
+    check_size(*_sizes(snapshot), k=args.k)
     result = solve_round(
-        read_json(args.round), algorithm=args.algorithm, include_scores=args.scores
+        snapshot,
+        algorithm=args.algorithm,
+        include_scores=args.scores,
+        path=args.path,
+        k=args.k,
+        exact=args.exact,
     )
     if args.output == "-":
         print(json.dumps(result, indent=2, ensure_ascii=False))
@@ -50,6 +85,13 @@ def _solve(args: argparse.Namespace) -> int:
     except OSError as error:
         raise SnapshotError(args.output, f"cannot be written ({error.strerror})") from None
     return 0
+
+
+def _sizes(snapshot: Any) -> tuple[int, int]:
+    if not isinstance(snapshot, dict):
+        return 0, 0
+    counts = [snapshot.get(field) for field in ("students", "roles")]
+    return tuple(len(c) if isinstance(c, list) else 0 for c in counts)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -98,10 +140,18 @@ def _explain(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from .bench import run_benchmarks
 
+    text = args.sizes
+    if args.national and text == "100,500,1000,2000,5000":
+        text = "20000,50000"
     try:
-        sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+        sizes = [int(size) for size in text.split(",") if size.strip()]
     except ValueError:
         raise SnapshotError("--sizes", "must be whole numbers separated by commas") from None
+    if args.national:
+        from .bench_national import run_national
+
+        run_national(sizes)
+        return 0
     run_benchmarks(sizes)
     return 0
 

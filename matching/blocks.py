@@ -204,7 +204,9 @@ def score_pairs(scorer: Scorer, students: np.ndarray, roles: np.ndarray) -> tupl
             ok &= ~_lookup(scorer.forbidden_keys, keys)[1]
         position, ranked = _lookup(scorer.pref_keys, keys)
         feasible[start : start + s.size] = ok
-        units[start : start + s.size] = value + np.where(ranked, scorer.pref_points[position], 0)
+        extra = scorer.pref_points[position[ranked]]
+        value[ranked] += extra
+        units[start : start + s.size] = value
     return feasible, units
 
 

@@ -11,7 +11,13 @@ from .feasibility import RULES, feasible_mask, rule_failures
 from .problem import build_problem
 from .reasons import pair_reasons
 from .scoring import SCORE_UNIT
-from .snapshot import Prepared, prepare
+from .snapshot import Prepared, prepare, validate_snapshot
+
+
+def _national(snapshot: dict[str, Any]) -> bool:
+    from .national import is_national
+
+    return is_national(len(snapshot["students"]), len(snapshot["roles"]))
 
 
 def _role_entry(prepared: Prepared, student: int, role: int) -> dict[str, Any]:
@@ -55,12 +61,18 @@ def explain_student(snapshot: dict[str, Any], student_id: str) -> dict[str, Any]
     KeyError
         If ``student_id`` is not in the snapshot.
     """
-    prepared = prepare(snapshot)
-    ids = prepared.problem.student_ids
+    normalised = validate_snapshot(snapshot)
+    ids = [s["id"] for s in normalised["students"]]
     if student_id not in ids:
         raise KeyError(f"unknown student id {student_id!r}")
     student = ids.index(student_id)
-    entries = [_role_entry(prepared, student, r) for r in range(len(prepared.problem.role_ids))]
+    if _national(normalised):
+        from .national_explain import StudentView
+
+        prepared = StudentView(normalised, student)
+    else:
+        prepared = prepare(normalised, normalised=True)
+    entries = [_role_entry(prepared, student, r) for r in range(len(normalised["roles"]))]
     entries.sort(
         key=lambda e: (
             not e["feasible"],
@@ -129,20 +141,26 @@ def pool_size(snapshot: dict[str, Any], role_id: str) -> dict[str, Any]:
     KeyError
         If ``role_id`` is not in the snapshot.
     """
-    prepared = prepare(snapshot)
-    role_ids = prepared.problem.role_ids
+    normalised = validate_snapshot(snapshot)
+    role_ids = [r["id"] for r in normalised["roles"]]
     if role_id not in role_ids:
         raise KeyError(f"unknown role id {role_id!r}")
     role_index = role_ids.index(role_id)
-    role = prepared.snapshot["roles"][role_index]
-    relaxations = _skill_relaxations(prepared.snapshot, role)
+    role = normalised["roles"][role_index]
+    if _national(normalised):
+        from .national_explain import one_role_prepared
+
+        prepared, role_index = one_role_prepared(normalised, role_index), 0
+    else:
+        prepared = prepare(normalised, normalised=True)
+    relaxations = _skill_relaxations(normalised, role)
     if role["min_rqf_level"] > 6:
         relaxed = dict(role, min_rqf_level=6)
         relaxations.append(
             {
                 "rule": "min_rqf_level",
                 "description": "if Level 6 students could apply",
-                "feasible": _one_role_count(prepared.snapshot, relaxed),
+                "feasible": _one_role_count(normalised, relaxed),
             }
         )
     descriptions = {

@@ -17,7 +17,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from .blocks import Scorer, build_scorer
-from .candidates import DEFAULT_K, Candidates, collect
+from .candidates import DEFAULT_K, Candidates, collect, unique_pairs
 from .certificate import pair_value, potentials, scan
 from .formats import SnapshotError
 from .lottery import draw_order
@@ -171,6 +171,7 @@ def national_optimum(
     repairs: int = DEFAULT_REPAIRS,
     stages: Stages | None = None,
     extra_locked: tuple[tuple[int, int], ...] = (),
+    candidates: Candidates | None = None,
 ) -> Outcome:
     """Optimal assignment of a round built with ``dense=False``, certified where possible.
 
@@ -182,6 +183,10 @@ def national_optimum(
         Repeat the certificate until certified, however many rounds it takes.
     repairs : int
         Without ``exact``: certificate rounds before stopping with a gap bound.
+    extra_locked : tuple of (student, role)
+        Pairs forced as if locked (the what-if questions of :func:`matching.alternatives`).
+    candidates : Candidates, optional
+        A candidate graph to start from (another solve's); the certificate completes it.
     """
     stages = stages or Stages()
     parameters = problem.snapshot["parameters"]
@@ -191,7 +196,17 @@ def national_optimum(
     locked = list(problem.locked) + list(extra_locked)
     lp_students, lp_roles, free = _lp_sets(problem if not extra_locked else _with(problem, locked))
     started = stages.mark("blocking", started)
-    candidates = collect(scorer, k, lp_students, lp_roles)
+    if candidates is None:
+        candidates = collect(scorer, k, lp_students, lp_roles)
+    else:
+        keep = lp_students[candidates.students] & lp_roles[candidates.roles]
+        candidates = unique_pairs(
+            candidates.students[keep],
+            candidates.roles[keep],
+            candidates.units[keep],
+            candidates.feasible,
+            candidates.acceptable,
+        )
     started = stages.mark("candidates", started)
     rounds, gap = 0, 0.0
     while True:
@@ -206,13 +221,25 @@ def national_optimum(
         candidates = candidates.extended(*found[:3])
         rounds += 1
     return Outcome(
-        pairs=sorted(locked + pairs),
+        pairs=sorted(set(locked) | set(pairs)),
         candidates=candidates,
         certified=gap == 0,
         gap=gap,
         repairs=rounds,
         scorer=scorer,
     )
+
+
+def _total_value(outcome: Outcome, problem: Problem) -> float:
+    """The objective value of an outcome's assignment, in the engine's exact units."""
+    from .blocks import score_pairs
+
+    if not outcome.pairs:
+        return 0.0
+    students, roles = np.array(outcome.pairs, dtype=np.int64).T
+    units = score_pairs(outcome.scorer, students, roles)[1]
+    objective = problem.snapshot["parameters"]["objective"]
+    return float(pair_value(units, objective, problem.shape[0]).sum())
 
 
 def _with(problem: Problem, locked: list[tuple[int, int]]) -> Problem:

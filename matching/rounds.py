@@ -195,10 +195,14 @@ def alternatives(snapshot: dict[str, Any], student_id: str, limit: int = 5) -> d
     KeyError
         If ``student_id`` is not in the snapshot.
     """
-    prepared = prepare(snapshot)
-    problem = prepared.problem
-    if student_id not in problem.student_ids:
+    normalised = validate_snapshot(snapshot)
+    student_ids = [s["id"] for s in normalised["students"]]
+    if student_id not in student_ids:
         raise KeyError(f"unknown student id {student_id!r}")
+    if round_path(normalised) == "national":
+        return _national_alternatives(normalised, student_id, limit)
+    prepared = prepare(normalised, normalised=True)
+    problem = prepared.problem
     student = problem.student_ids.index(student_id)
     base = optimal_pairs(prepared)
     objective = _objective(prepared, base)
@@ -216,4 +220,25 @@ def alternatives(snapshot: dict[str, Any], student_id: str, limit: int = 5) -> d
         "locked": is_locked,
         "objective": {"placed": objective[0], "total_score": objective[1] / SCORE_UNIT},
         "alternatives": [_forced(prepared, student, role, objective) for role in options],
+    }
+
+
+def _national_alternatives(snapshot: dict[str, Any], student_id: str, limit: int) -> dict:
+    from .national_explain import national_alternatives
+
+    student = [s["id"] for s in snapshot["students"]].index(student_id)
+    objective, options, current, scorer = national_alternatives(snapshot, student, limit)
+    problem = scorer.problem
+    current_entry = None
+    if current is not None:
+        from .blocks import score_pairs
+
+        units = int(score_pairs(scorer, [student], [current])[1][0])
+        current_entry = {"role": problem.role_ids[current], "score": units / SCORE_UNIT}
+    return {
+        "student": student_id,
+        "current": current_entry,
+        "locked": any(s == student for s, _ in problem.locked),
+        "objective": {"placed": objective[0], "total_score": objective[1] / SCORE_UNIT},
+        "alternatives": options,
     }
