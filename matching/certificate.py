@@ -93,13 +93,20 @@ def scan(
     objective: str,
     lp: tuple[np.ndarray, np.ndarray],
     k: int,
+    margin: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Every usable pair with a positive reduced cost: up to ``k`` per student, best first.
+    """Usable pairs with a reduced cost above ``-margin``: up to ``k`` per student, best first.
+
+    Parameters
+    ----------
+    margin : float
+        Pairs that nearly price out are added too, so that the next solve is less likely to
+        need yet another round (they cannot change the verdict: only positive ones do).
 
     Returns
     -------
     students, roles, units : ndarray of int64
-        Pairs to add to the candidate graph.
+        Pairs to add to the candidate graph (none when certified).
     gap : float
         Sum over students of their largest positive reduced cost: no assignment of the whole
         round is worth more than the candidate optimum plus this (0 = certified).
@@ -114,6 +121,7 @@ def scan(
         if not usable.any():
             continue
         reduced = pair_value(units, objective, n_students) - u[rows, None] - v[None, cols]
+        reduced += margin
         positive = usable & (reduced > 0)
         if not positive.any():
             continue
@@ -121,6 +129,9 @@ def scan(
         keys = np.where(positive[hit], reduced[hit], -1).astype(np.int64)
         items = (cols[None, :].astype(np.int64) << 21) | units[hit].astype(np.int64)
         found.merge(rows[hit], keys, np.broadcast_to(items, keys.shape))
+    gap = float((found.keys.max(axis=1, initial=-1) - margin).clip(min=0).sum())
+    if gap == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, 0.0
     students, items, keys = found.pairs()
-    gap = float(found.keys.max(axis=1).clip(min=0).sum()) if found.keys.size else 0.0
     return students, items >> 21, items & ((1 << 21) - 1), gap

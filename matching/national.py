@@ -29,6 +29,7 @@ MAX_ROLES = 90_000
 MAX_K = 1_000
 DEFAULT_REPAIRS = 3  # certificate rounds without --exact before the gap is reported instead
 SCORE_UNIT = 10**6
+NEAR_MISS = 100_000  # pairs within 0.1 of a score point of pricing out join a repair too
 
 
 def objective_bound(n_students: int) -> int:
@@ -213,7 +214,8 @@ def national_optimum(
         pairs = solve_graph(problem, candidates, free, objective)
         started = stages.mark("solve", started)
         duals = _duals(problem, candidates, pairs, objective)
-        found = scan(scorer, duals, objective, (lp_students, lp_roles), k)
+        margin = NEAR_MISS * (1 if objective == "placements" else problem.shape[0] + 1)
+        found = scan(scorer, duals, objective, (lp_students, lp_roles), k, margin)
         started = stages.mark("certificate", started)
         gap = found[3]
         if not found[0].size or (not exact and rounds >= repairs):
