@@ -1,6 +1,7 @@
 """The national path: pruned, solved sparse and certified, it gives the full exact optimum."""
 
 import copy
+import json
 import random
 
 import pytest
@@ -193,3 +194,34 @@ def test_explain_pool_size_and_alternatives_agree_on_both_paths(monkeypatch):
     assert sparse[2]["objective"] == dense[2]["objective"]
     costs = [(a["role"], a["cost"]) for a in sparse[2]["alternatives"]]
     assert costs == [(a["role"], a["cost"]) for a in dense[2]["alternatives"]]
+
+
+def test_the_command_line_solves_on_the_national_path_with_exact_and_k(tmp_path, capsys):
+    from matching.__main__ import main
+
+    source, target = tmp_path / "round.json", tmp_path / "result.json"
+    source.write_text(json.dumps(synthetic_round(40, 10, seed=4)), encoding="utf-8")
+    arguments = ["solve", str(source), "-o", str(target), "--path", "national", "--k", "1"]
+    assert main([*arguments, "--exact"]) == 0
+    result = json.loads(target.read_text(encoding="utf-8"))
+    assert result["solver"]["certified"] is True and result["solver"]["k"] == 1
+    assert result["solver"]["certificate_rounds"] >= 1
+    assert main(["check", str(source), str(target)]) == 0
+    assert capsys.readouterr().out.strip().endswith("valid")
+
+
+def test_the_command_line_refuses_a_round_over_the_limit_with_exit_2_and_no_output(
+    tmp_path, capsys
+):
+    from matching.__main__ import main
+
+    source, target = tmp_path / "round.json", tmp_path / "result.json"
+    huge = {"format": "placement-round/1", "students": [{}] * (MAX_STUDENTS + 1), "roles": []}
+    source.write_text(json.dumps(huge), encoding="utf-8")
+    assert main(["solve", str(source), "-o", str(target)]) == 2
+    message = capsys.readouterr().err
+    assert "90,001 students is more than the engine's limit of 90,000" in message
+    assert not target.exists()
+    source.write_text(json.dumps(synthetic_round(5, 2, seed=1)), encoding="utf-8")
+    assert main(["solve", str(source), "-o", str(target), "--k", "0"]) == 2
+    assert "k: must be a whole number from 1 to 1,000" in capsys.readouterr().err
