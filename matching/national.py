@@ -23,7 +23,7 @@ from .formats import SnapshotError
 from .lottery import draw_order
 from .problem import Problem, build_problem
 
-NATIONAL_CELLS = 8_000_000  # student-role pairs above which a round takes the national path
+NATIONAL_CELLS = 20_000_000  # student-role pairs above which a round takes the national path
 MAX_STUDENTS = 90_000  # objective sums stay below 2**53 up to here (see objective_bound)
 MAX_ROLES = 90_000
 MAX_K = 1_000

@@ -28,14 +28,21 @@ class RankTable:
         self.indptr = np.searchsorted(self.keys, np.arange(n_students + 1) * n_roles)
 
 
-def preference_blocks(scorer: Scorer, rows, cols, units):
+def rank_tables(problem) -> tuple[RankTable, RankTable]:
+    """The students' and the roles' stated ranks, built once per round."""
+    return (
+        RankTable(problem.student_prefs, *problem.shape),
+        RankTable(problem.role_prefs, *problem.shape),
+    )
+
+
+def preference_blocks(scorer: Scorer, tables, rows, cols, units):
     """Both sides' preference keys for a block (as :func:`matching.stability.preference_keys`)."""
     problem, n_roles = scorer.problem, scorer.shape[1]
     student_key, role_key = units.astype(np.int64), units.astype(np.int64)
-    students = RankTable(problem.student_prefs, *problem.shape)
+    students, roles = tables
     i, j, e = block_entries(students.keys, students.indptr, rows, cols, n_roles)
     student_key[i, j] = STATED * (MAX_STUDENT_PREFERENCES + 1 - students.ranks[e])
-    roles = RankTable(problem.role_prefs, *problem.shape)
     i, j, e = block_entries(roles.keys, roles.indptr, rows, cols, n_roles)
     role_key[i, j] = STATED * (problem.role_pref_length[cols[j]] + 1 - roles.ranks[e])
     return student_key, role_key
@@ -73,11 +80,13 @@ def audit(scorer: Scorer, pairs: list[tuple[int, int]]) -> dict[str, Any]:
         movable = ~locked[s]
         np.minimum.at(threshold, r[movable], role_key[movable])
     threshold = np.where(filled < problem.places, -1, threshold)
-    count, examples = 0, []
+    count, examples, tables = 0, [], rank_tables(problem)
     for rows, cols, by_signature in blocks(problem):
         units = block_units(scorer, rows, cols, by_signature)
         acceptable = units >= scorer.min_units
-        student_key, role_key = preference_blocks(scorer, rows, cols, units)
+        if not (acceptable & ~locked[rows, None]).any():
+            continue
+        student_key, role_key = preference_blocks(scorer, tables, rows, cols, units)
         blocking = acceptable & (student_key > current[rows, None])
         blocking &= role_key > threshold[None, cols]
         blocking &= ~locked[rows, None]

@@ -23,7 +23,7 @@ from .blocks import Scorer, block_units, blocks, build_scorer, pair_tickets_of
 from .candidates import Candidates, _TopK, collect
 from .formats import MAX_STUDENT_PREFERENCES
 from .national import Stages, _lp_sets
-from .national_result import preference_blocks
+from .national_result import preference_blocks, rank_tables
 from .problem import Problem
 from .stability import STATED
 
@@ -33,9 +33,9 @@ ROWS_PER_REFILL = 256
 NONE = np.iinfo(np.int64).max
 
 
-def _keys(scorer: Scorer, rows, cols, units, usable):
+def _keys(scorer: Scorer, tables, rows, cols, units, usable):
     """Composite student and role keys (key << TICKET_BITS | ticket bits), -1 where unusable."""
-    student_key, role_key = preference_blocks(scorer, rows, cols, units)
+    student_key, role_key = preference_blocks(scorer, tables, rows, cols, units)
     ticket = pair_tickets_of(scorer, np.repeat(rows, cols.size), np.tile(cols, rows.size))
     ticket = (ticket >> np.uint64(64 - TICKET_BITS)).astype(np.int64).reshape(rows.size, cols.size)
     student = np.where(usable, (student_key << TICKET_BITS) | ticket, -1)
@@ -48,11 +48,12 @@ def _first_pages(scorer: Scorer, k: int, lp) -> dict:
     problem = scorer.problem
     lp_students, lp_roles = lp
     best = _TopK(problem.shape[0], k, extra=True)
+    tables = rank_tables(problem)
     for rows, cols, by_signature in blocks(problem):
         units = block_units(scorer, rows, cols, by_signature)
         usable = (units >= scorer.min_units) & lp_students[rows, None] & lp_roles[None, cols]
         if usable.any():
-            student, role = _keys(scorer, rows, cols, units, usable)
+            student, role = _keys(scorer, tables, rows, cols, units, usable)
             best.merge(rows, student, np.broadcast_to(cols, student.shape), role)
     pages = {}
     for s in np.flatnonzero(lp_students).tolist():
@@ -67,11 +68,12 @@ def _next_pages(scorer: Scorer, students: list[int], after: np.ndarray, lp_roles
     cols = np.flatnonzero(lp_roles)
     pages = {}
     students = np.sort(np.array(students, dtype=np.int64))
+    tables = rank_tables(scorer.problem)
     for start in range(0, students.size, ROWS_PER_REFILL):
         rows = students[start : start + ROWS_PER_REFILL]
         units = block_units(scorer, rows, cols)
         usable = (units >= scorer.min_units) & (units >= 0)
-        student, role = _keys(scorer, rows, cols, units, usable)
+        student, role = _keys(scorer, tables, rows, cols, units, usable)
         student = np.where(student < after[rows][:, None], student, -1)
         for i, s in enumerate(rows.tolist()):
             keep = np.flatnonzero(student[i] >= 0)
