@@ -30,6 +30,10 @@ class Candidates:
     feasible, acceptable : ndarray, shape (n_students,), int64
         How many roles meet every hard rule for each student; and also score at least
         ``min_score``.
+    student_floor, role_floor : ndarray, int64
+        The points of each student's (role's) k-th best usable pair when it has more than k,
+        else -1. A pair that is not a candidate scores at most both floors (and a student or
+        role at -1 has no such pair): the certificate and the audit skip what cannot matter.
     """
 
     students: np.ndarray
@@ -37,6 +41,8 @@ class Candidates:
     units: np.ndarray
     feasible: np.ndarray
     acceptable: np.ndarray
+    student_floor: np.ndarray
+    role_floor: np.ndarray
 
     def __len__(self) -> int:
         return int(self.students.size)
@@ -49,11 +55,12 @@ class Candidates:
             np.concatenate([self.units, units]),
             self.feasible,
             self.acceptable,
+            (self.student_floor, self.role_floor),
         )
 
 
-def unique_pairs(students, roles, units, feasible, acceptable) -> Candidates:
-    """:class:`Candidates` from possibly repeated pairs."""
+def unique_pairs(students, roles, units, feasible, acceptable, floors) -> Candidates:
+    """:class:`Candidates` from possibly repeated pairs; ``floors`` as in :class:`Candidates`."""
     n_roles = int(roles.max(initial=0)) + 1
     keys = students.astype(np.int64) * n_roles + roles
     _, first = np.unique(keys, return_index=True)
@@ -63,6 +70,7 @@ def unique_pairs(students, roles, units, feasible, acceptable) -> Candidates:
         units[first].astype(np.int64),
         feasible,
         acceptable,
+        *floors,
     )
 
 
@@ -101,6 +109,11 @@ class _TopK:
         self.keys[owners] = np.take_along_axis(all_keys, top, axis=1)
         for store, values in zip(stores, merged, strict=True):
             store[owners] = np.take_along_axis(values, top, axis=1)
+
+    def floor(self) -> np.ndarray:
+        """The smallest kept key of each owner whose k places are all taken, else -1."""
+        lowest = self.keys.min(axis=1, initial=np.iinfo(np.int64).max)
+        return np.where(lowest >= 0, lowest, -1) if self.k else np.full(len(self.keys), -1)
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(owner, item, key)`` of every kept entry."""
@@ -156,7 +169,12 @@ def collect(scorer: Scorer, k: int, lp_students: np.ndarray, lp_roles: np.ndarra
         np.concatenate([key1 >> RANK_BITS, key2 >> RANK_BITS, pu]),
         feasible,
         acceptable,
+        (_points(by_student.floor()), _points(by_role.floor())),
     )
+
+
+def _points(floor: np.ndarray) -> np.ndarray:
+    return np.where(floor >= 0, floor >> RANK_BITS, -1)
 
 
 def _stated(scorer: Scorer, lp_students, lp_roles) -> tuple[np.ndarray, ...]:

@@ -19,7 +19,7 @@ from .candidates import _TopK
 MAX_SWEEPS_FACTOR = 4  # Bellman-Ford sweeps allowed: this many times the number of nodes
 
 
-def pair_value(units: np.ndarray, objective: str, n_students: int) -> np.ndarray:
+def pair_value(units, objective: str, n_students: int) -> np.ndarray:
     """Integer value of placing pairs (float64); see :func:`matching.assignment.pair_values`."""
     units = np.asarray(units, dtype=np.float64)
     if objective == "placements":
@@ -87,6 +87,22 @@ def potentials(
     return u, v
 
 
+def _could_price_out(rows, cols, duals, floors, objective, n_students, margin):
+    """The rows and columns of a block where a pruned pair could have a reduced cost > -margin."""
+    u, v = duals
+    student_floor, role_floor = floors
+    rows = rows[student_floor[rows] >= 0]
+    cols = cols[role_floor[cols] >= 0]
+    if not rows.size or not cols.size:
+        return rows[:0], cols[:0]
+    best_row = pair_value(student_floor[rows], objective, n_students) - u[rows] + margin
+    rows = rows[best_row > v[cols].min()]
+    if not rows.size:
+        return rows, cols[:0]
+    best_col = pair_value(role_floor[cols], objective, n_students) - v[cols] + margin
+    return rows, cols[best_col > u[rows].min()]
+
+
 def scan(
     scorer: Scorer,
     duals: tuple[np.ndarray, np.ndarray],
@@ -94,6 +110,7 @@ def scan(
     lp: tuple[np.ndarray, np.ndarray],
     k: int,
     margin: float = 0.0,
+    floors: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Usable pairs with a reduced cost above ``-margin``: up to ``k`` per student, best first.
 
@@ -102,6 +119,10 @@ def scan(
     margin : float
         Pairs that nearly price out are added too, so that the next solve is less likely to
         need yet another round (they cannot change the verdict: only positive ones do).
+    floors : (student_floor, role_floor), optional
+        From :class:`matching.candidates.Candidates`: a pruned pair scores at most both, so a
+        student or role whose bound ``value(floor) - u - v`` cannot be positive is skipped
+        before any score is computed.
 
     Returns
     -------
@@ -116,6 +137,10 @@ def scan(
     n_students = scorer.shape[0]
     found = _TopK(n_students, k)
     for rows, cols, by_signature in blocks(scorer.problem):
+        if floors is not None:
+            rows, cols = _could_price_out(rows, cols, duals, floors, objective, n_students, margin)
+            if not rows.size or not cols.size:
+                continue
         units = block_units(scorer, rows, cols, by_signature)
         usable = (units >= scorer.min_units) & lp_students[rows, None] & lp_roles[None, cols]
         if not usable.any():

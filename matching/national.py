@@ -207,6 +207,7 @@ def national_optimum(
             candidates.units[keep],
             candidates.feasible,
             candidates.acceptable,
+            (candidates.student_floor, candidates.role_floor),
         )
     started = stages.mark("candidates", started)
     rounds, gap = 0, 0.0
@@ -215,7 +216,8 @@ def national_optimum(
         started = stages.mark("solve", started)
         duals = _duals(problem, candidates, pairs, objective)
         margin = NEAR_MISS * (1 if objective == "placements" else problem.shape[0] + 1)
-        found = scan(scorer, duals, objective, (lp_students, lp_roles), k, margin)
+        floors = (candidates.student_floor, candidates.role_floor)
+        found = scan(scorer, duals, objective, (lp_students, lp_roles), k, margin, floors)
         started = stages.mark("certificate", started)
         gap = found[3]
         if not found[0].size or (not exact and rounds >= repairs):
