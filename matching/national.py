@@ -279,7 +279,7 @@ def solve_national(
         scorer, pairs, candidates = national_stable(problem, k=k, stages=stages)
         solver = {"name": SOLVER_NAMES["stable"], "path": "national", "k": k}
     mark = time.perf_counter()
-    stability = audit(scorer, pairs)
+    stability = audit(scorer, pairs, candidates)
     mark = stages.mark("stability audit", mark)
     scores = candidate_scores(scorer, candidates) if include_scores else None
     document = national_document(

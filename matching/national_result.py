@@ -61,8 +61,12 @@ def _pair_key_values(scorer: Scorer, pairs: list[tuple[int, int]]):
     return s, r, student_key, role_key
 
 
-def audit(scorer: Scorer, pairs: list[tuple[int, int]]) -> dict[str, Any]:
+def audit(scorer: Scorer, pairs: list[tuple[int, int]], candidates=None) -> dict[str, Any]:
     """Blocking pairs counted exactly, in blocks (as :func:`matching.stability.blocking_pairs`).
+
+    With ``candidates`` (:class:`matching.candidates.Candidates`), candidate pairs are checked
+    from their list, and a pruned pair (never a stated choice: those are candidates) only where
+    its points, at most the floors of both lists, could beat what the student and the role hold.
 
     Returns the result's ``stability`` section.
     """
@@ -81,9 +85,21 @@ def audit(scorer: Scorer, pairs: list[tuple[int, int]]) -> dict[str, Any]:
         np.minimum.at(threshold, r[movable], role_key[movable])
     threshold = np.where(filled < problem.places, -1, threshold)
     count, examples, tables = 0, [], rank_tables(problem)
+    state = (current, threshold, locked)
+    skip = None
+    if candidates is not None:
+        count, examples = _candidate_blocking(scorer, tables, candidates, state)
+        skip = _table(candidates, n_students, n_roles)
     for rows, cols, by_signature in blocks(problem):
+        if candidates is not None:
+            rows, cols = _could_block(rows, cols, candidates, state)
+            if not rows.size or not cols.size:
+                continue
         units = block_units(scorer, rows, cols, by_signature)
         acceptable = units >= scorer.min_units
+        if skip is not None:
+            i, j, _ = block_entries(*skip, rows, cols, n_roles)
+            acceptable[i, j] = False
         if not (acceptable & ~locked[rows, None]).any():
             continue
         student_key, role_key = preference_blocks(scorer, tables, rows, cols, units)
@@ -104,6 +120,46 @@ def audit(scorer: Scorer, pairs: list[tuple[int, int]]) -> dict[str, Any]:
         ],
         "ranks_achieved": ranks_achieved(problem.student_pref_rank, pairs),
     }
+
+
+def _table(candidates, n_students: int, n_roles: int) -> tuple[np.ndarray, np.ndarray]:
+    keys = np.sort(candidates.students * n_roles + candidates.roles)
+    return keys, np.searchsorted(keys, np.arange(n_students + 1) * n_roles)
+
+
+def _could_block(rows, cols, candidates, state):
+    """Rows and columns of a block where a pruned pair could block (see :func:`audit`)."""
+    current, threshold, locked = state
+    floor_s, floor_r = candidates.student_floor[rows], candidates.role_floor[cols]
+    rows = rows[(floor_s >= 0) & (floor_s > current[rows]) & ~locked[rows]]
+    cols = cols[(floor_r >= 0) & (floor_r > threshold[cols])]
+    return rows, cols
+
+
+def _candidate_blocking(scorer, tables, candidates, state) -> tuple[int, list]:
+    """Blocking pairs among the candidates, and the first few."""
+    current, threshold, locked = state
+    s, r, units = candidates.students, candidates.roles, candidates.units
+    n_roles = scorer.shape[1]
+    student_key, role_key = units.copy(), units.copy()
+    keys = s * n_roles + r
+    students, roles = tables
+    position, ranked = _find(students.keys, keys)
+    student_key[ranked] = STATED * (MAX_STUDENT_PREFERENCES + 1 - students.ranks[position[ranked]])
+    position, ranked = _find(roles.keys, keys)
+    length = scorer.problem.role_pref_length[r[ranked]]
+    role_key[ranked] = STATED * (length + 1 - roles.ranks[position[ranked]])
+    blocking = (student_key > current[s]) & (role_key > threshold[r]) & ~locked[s]
+    order = np.lexsort((r[blocking], s[blocking]))[:MAX_EXAMPLES]
+    first = list(zip(s[blocking][order].tolist(), r[blocking][order].tolist(), strict=True))
+    return int(blocking.sum()), first
+
+
+def _find(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if not sorted_keys.size:
+        return np.zeros(keys.size, dtype=np.int64), np.zeros(keys.size, dtype=bool)
+    position = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
+    return position, sorted_keys[position] == keys
 
 
 def rule_failures_counted(scorer: Scorer, students: np.ndarray) -> dict[int, dict[str, int]]:
