@@ -20,7 +20,13 @@ MAX_SWEEPS_FACTOR = 4  # Bellman-Ford sweeps allowed: this many times the number
 
 
 def pair_value(units, objective: str, n_students: int) -> np.ndarray:
-    """Integer value of placing pairs (float64); see :func:`matching.assignment.pair_values`."""
+    """Integer value of placing pairs (float64); see :func:`matching.assignment.pair_values`.
+
+    Examples
+    --------
+    >>> pair_value(np.array([0, 10**6]), "placements", 3).tolist()
+    [3000001.0, 4000001.0]
+    """
     units = np.asarray(units, dtype=np.float64)
     if objective == "placements":
         return units + float(n_students * 10**6 + 1)

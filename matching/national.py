@@ -37,6 +37,11 @@ def objective_bound(n_students: int) -> int:
 
     Each placed pair is worth at most ``n * 10**6 + 1 + 10**6`` (objective ``placements``) or
     ``(n + 1) * 10**6 + 1`` (objective ``score``); at most ``n`` pairs are placed.
+
+    Examples
+    --------
+    >>> objective_bound(MAX_STUDENTS) < 2**53 < objective_bound(95_000)
+    True
     """
     per_pair = max(n_students * SCORE_UNIT + 1 + SCORE_UNIT, (n_students + 1) * SCORE_UNIT + 1)
     return n_students * per_pair
@@ -55,7 +60,13 @@ def check_size(n_students: int, n_roles: int, k: int = DEFAULT_K) -> None:
 
 
 def is_national(n_students: int, n_roles: int) -> bool:
-    """Whether a round of this size takes the national path."""
+    """Whether a round of this size takes the national path.
+
+    Examples
+    --------
+    >>> is_national(1_000, 430), is_national(50_000, 21_500)
+    (False, True)
+    """
     return n_students * n_roles > NATIONAL_CELLS
 
 
