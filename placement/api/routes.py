@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Response, request
 from flask_smorest import abort
+from marshmallow import RAISE
 
 from placement.api import bp, problems
 from placement.api.auth import current_partner, current_token
@@ -151,7 +152,7 @@ def invite_students(batch: dict[str, Any]) -> dict[str, Any] | Response:
 
 
 @bp.route("/students", methods=["GET"])
-@bp.arguments(StudentQuerySchema, location="query")
+@bp.arguments(StudentQuerySchema, location="query", unknown=RAISE)
 @bp.response(200, StudentPageSchema, headers=READ_HEADERS)
 @bp.alt_response(304, description="Not modified: the ETag sent in If-None-Match still holds")
 @bp.doc(**_scope_doc("students:read"))
@@ -172,7 +173,7 @@ def list_students(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.route("/placements", methods=["GET"])
-@bp.arguments(PageQuerySchema, location="query")
+@bp.arguments(PageQuerySchema, location="query", unknown=RAISE)
 @bp.response(200, PlacementPageSchema, headers=READ_HEADERS)
 @bp.alt_response(304, description="Not modified: the ETag sent in If-None-Match still holds")
 @bp.doc(**_scope_doc("outcomes:read"))

@@ -6,7 +6,18 @@ from datetime import timedelta
 from typing import Any
 
 from placement.extensions import db
-from placement.models import API_SCOPES, ApiToken, StudentProfile, UniversityPartner
+from placement.models import (
+    API_SCOPES,
+    ApiToken,
+    Feedback,
+    MatchingRound,
+    Offer,
+    Placement,
+    PlacementRole,
+    Proposal,
+    StudentProfile,
+    UniversityPartner,
+)
 from placement.models._types import utcnow
 from placement.services import universities
 from support.factories import create_student
@@ -53,3 +64,36 @@ def invitation(email: str, **fields: Any) -> dict[str, Any]:
     }
     row.update(fields)
     return row
+
+
+def placement_for(
+    profile: StudentProfile, role: PlacementRole, *, ratings: dict[str, int] | None = None
+) -> Placement:
+    """A confirmed placement of the student in the role (through a round, a proposal and an
+    accepted offer, as the service makes them), with feedback ratings from either side."""
+    matching_round = MatchingRound(name="Round for the API tests", status="completed")
+    proposal = Proposal(
+        round=matching_round, student=profile, role=role, score=0.7, status="offered"
+    )
+    db.session.add_all([matching_round, proposal])
+    db.session.flush()
+    offer = Offer(
+        proposal_id=proposal.id,
+        student_id=profile.id,
+        role_id=role.id,
+        status="accepted",
+        deadline=utcnow() + timedelta(days=7),
+    )
+    db.session.add(offer)
+    db.session.flush()
+    placement = Placement(offer_id=offer.id, student_id=profile.id, role_id=role.id)
+    db.session.add(placement)
+    db.session.flush()
+    for side, rating in (ratings or {}).items():
+        db.session.add(
+            Feedback(
+                placement_id=placement.id, given_by=side, rating=rating, comment="Private words"
+            )
+        )
+    db.session.commit()
+    return placement
