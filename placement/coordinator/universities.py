@@ -118,7 +118,11 @@ def add_university_contact(partner_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             universities.add_contact(
-                db.session, partner, form.name.data, form.email.data, form.job_title.data or ""
+                db.session,
+                partner,
+                form.contact_name.data,
+                form.contact_email.data,
+                form.job_title.data or "",
             )
         except ValidationFailed as failure:
             db.session.rollback()
@@ -152,7 +156,7 @@ def issue_api_token(partner_id: int) -> tuple[str, int]:
             issued = universities.issue_token(
                 db.session,
                 partner,
-                form.name.data,
+                form.token_name.data,
                 form.scopes.data,
                 int(form.days.data),
                 created_by_id=current_user.id,

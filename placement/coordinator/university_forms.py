@@ -32,7 +32,7 @@ class PartnerForm(BaseForm):
 
 
 class ContactForm(BaseForm):
-    name = StringField(
+    contact_name = StringField(
         "Full name",
         widget=GovTextInput(),
         validators=[
@@ -40,7 +40,7 @@ class ContactForm(BaseForm):
             Length(max=120, message="Full name must be 120 characters or fewer"),
         ],
     )
-    email = StringField(
+    contact_email = StringField(
         "Email address",
         widget=GovTextInput(),
         validators=[
@@ -62,7 +62,7 @@ class ContactForm(BaseForm):
 
 
 class TokenForm(BaseForm):
-    name = StringField(
+    token_name = StringField(
         "Name of the token",
         widget=GovTextInput(),
         description="Say what it is for, like 'Student records system'.",

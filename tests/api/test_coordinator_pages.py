@@ -43,14 +43,20 @@ def test_contacts_are_named_added_and_removed(app):
     added = submit(
         client,
         f"{page}/contacts",
-        {"name": "Pat Placement", "email": "Pat@Example.ac.uk", "job_title": "Head of careers"},
+        {
+            "contact_name": "Pat Placement",
+            "contact_email": "Pat@Example.ac.uk",
+            "job_title": "Head of careers",
+        },
         page=page,
     )
     assert added.status_code == 302
     contact = db.session.execute(select(UniversityContact)).scalar_one()
     assert (contact.name, contact.email) == ("Pat Placement", "pat@example.ac.uk")
     assert "Pat Placement" in text_of(client.get(page))
-    wrong = submit(client, f"{page}/contacts", {"name": "", "email": "nope"}, page=page)
+    wrong = submit(
+        client, f"{page}/contacts", {"contact_name": "", "contact_email": "nope"}, page=page
+    )
     body = text_of(wrong)
     assert "Enter the contact&#39;s full name" in body or "Enter the contact's full name" in body
     assert 'value="nope"' in body
@@ -66,7 +72,11 @@ def test_a_token_is_shown_once_stored_as_a_hash_and_works_until_revoked(app):
     issued = submit(
         client,
         f"{page}/tokens",
-        {"name": "Records system", "scopes": ["students:read", "skills:read"], "days": "365"},
+        {
+            "token_name": "Records system",
+            "scopes": ["students:read", "skills:read"],
+            "days": "365",
+        },
         page=page,
     )
     assert issued.status_code == 200
@@ -91,7 +101,7 @@ def test_a_token_needs_a_name_a_scope_and_a_lifetime_of_at_most_a_year(app):
     partner = create_partner()
     client = coordinator_client(app)
     page = f"/coordinator/universities/{partner.id}"
-    refused = submit(client, f"{page}/tokens", {"name": "", "days": "400"}, page=page)
+    refused = submit(client, f"{page}/tokens", {"token_name": "", "days": "400"}, page=page)
     body = text_of(refused)
     assert "Enter a name for the token" in body
     assert "Select what the token may do" in body
