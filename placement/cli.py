@@ -96,10 +96,12 @@ def demo(host: str, port: int, no_serve: bool) -> None:
             )
         upgrade(directory=current_app.extensions["migrate"].directory)
         counts = demo_service.load(db.session)
+        university, api_token = demo_service.university_partner(db.session)
         db.session.commit()
     click.echo("Demo data: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
     for account in demo_service.DEMO_ACCOUNTS:
         click.echo(f"  {account.label}: {account.email} / {account.password}")
+    click.echo(f"  University API ({university}): Authorization: Bearer {api_token}")
     if no_serve:
         return
     click.echo(f"Serving the demo on http://{host}:{port} (press Ctrl+C to stop).")

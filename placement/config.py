@@ -76,6 +76,10 @@ DEFAULTS: dict[str, Any] = {
     "TARGET_WOMEN_SHARE": 0.17,
     # CSV imports are the largest uploads; bigger requests get the "too large" page (413).
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # The university API (docs/api.md): requests per token, and the largest request body
+    # (1,000 invitations fit in about 300 KB).
+    "API_RATE_LIMIT": "120 per minute",
+    "API_MAX_BODY_BYTES": 1024 * 1024,
     "TESTING": False,
 }
 

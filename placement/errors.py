@@ -8,6 +8,7 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.wrappers import Response
 
 from placement import after_response
 from placement.extensions import db, login_manager
@@ -64,12 +65,28 @@ def _wants_json() -> bool:
     return request.path == "/healthz" or request.accept_mimetypes.best == "application/json"
 
 
-def handle_http(error: HTTPException) -> tuple[object, int]:
+def _api_problem(status: int, error: HTTPException | None = None) -> Response | None:
+    """On /api every error is a problem details document (placement.api.problems)."""
+    from placement.api import problems
+
+    if not problems.is_api_request():
+        return None
+    headers: dict[str, str] = {}
+    if error is not None:
+        headers = {
+            name: value for name, value in error.get_headers() if name.lower() != "content-type"
+        }
+    return problems.from_http_error(status, getattr(error, "data", None), headers)
+
+
+def handle_http(error: HTTPException) -> tuple[object, int] | Response:
     status = error.code or 500
     if status == 500:
         return handle_unexpected(error)
     if status == 429:
         _record_rate_limit()
+    if (api_problem := _api_problem(status, error)) is not None:
+        return api_problem
     if isinstance(error, SecurityError):
         # A Host header outside TRUSTED_HOSTS: no URL can be built for it, so no page either.
         log.warning("refused untrusted host on %s %s", request.method, request.path)
@@ -106,6 +123,8 @@ def handle_bad_value(error: DataError) -> tuple[object, int]:
     db.session.rollback()
     after_response.discard()
     log.warning("value refused by the database on %s %s", request.method, request.path)
+    if (api_problem := _api_problem(400)) is not None:
+        return api_problem
     if _wants_json():
         return jsonify({"status": "error", "code": 400}), 400
     return _page(
@@ -119,6 +138,8 @@ def handle_database_down(error: DBAPIError) -> tuple[object, int]:
     # The page must not ask the database who is signed in: show it as to anyone.
     g._login_user = login_manager.anonymous_user()
     log.error("database unavailable: %s", type(error.orig).__name__ if error.orig else error)
+    if (api_problem := _api_problem(503)) is not None:
+        return api_problem
     if _wants_json():
         return jsonify({"status": "error", "database": "unavailable"}), 503
     return _page(
@@ -128,10 +149,12 @@ def handle_database_down(error: DBAPIError) -> tuple[object, int]:
     )
 
 
-def handle_unexpected(error: HTTPException) -> tuple[str, int]:
+def handle_unexpected(error: HTTPException) -> tuple[str, int] | Response:
     db.session.rollback()
     after_response.discard()
     log.exception("unhandled error on %s %s", request.method, request.path)
+    if (api_problem := _api_problem(500)) is not None:
+        return api_problem
     return _page(500, "Nothing you sent has been saved. Please try again later.")
 
 

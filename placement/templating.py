@@ -28,6 +28,7 @@ NAVIGATION = {
         ("Rounds", "coordinator.rounds"),
         ("Offers", "coordinator.offers"),
         ("Placements", "coordinator.placements_list"),
+        ("Universities", "coordinator.universities"),
         ("Reports", "coordinator.reports"),
         ("Audit log", "coordinator.audit"),
     ],

@@ -17,4 +17,5 @@ from placement.coordinator import (  # noqa: E402,F401
     reports,
     rounds,
     routes,
+    universities,
 )

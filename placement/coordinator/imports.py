@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
 from werkzeug.wrappers import Response
@@ -13,7 +13,7 @@ from placement.coordinator import bp
 from placement.extensions import db
 from placement.forms import BaseForm
 from placement.models import AuditEvent
-from placement.services import imports, mail
+from placement.services import imports
 
 KINDS = {
     "students": {
@@ -57,7 +57,7 @@ def _import_page(kind: str) -> str | Response:
             ]
         else:
             db.session.commit()
-            _send_invitations(outcome)
+            imports.send_invitations(outcome)
             return redirect(url_for("coordinator.import_summary", event_id=outcome.event_id))
     return render_template(
         "coordinator/reports/import.html",
@@ -67,19 +67,6 @@ def _import_page(kind: str) -> str | Response:
         columns=KINDS[kind]["columns"],
         problems=problems,
     )
-
-
-def _send_invitations(outcome: imports.Outcome) -> None:
-    days = current_app.config["INVITATION_DAYS"]
-    for email, token in outcome.invitations:
-        mail.send(
-            email,
-            "Complete your profile",
-            "import_invitation",
-            link=url_for("auth.reset_password", token=token, _external=True),
-            forgot=url_for("auth.forgot_password", _external=True),
-            days=days,
-        )
 
 
 @bp.route("/imports/students", methods=["GET", "POST"])

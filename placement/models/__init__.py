@@ -33,8 +33,15 @@ from placement.models.students import (
     StudentProfile,
     StudentSkill,
 )
+from placement.models.universities import (
+    API_SCOPES,
+    ApiToken,
+    UniversityContact,
+    UniversityPartner,
+)
 
 __all__ = [
+    "API_SCOPES",
     "OFFER_STATUSES",
     "ORGANISATION_STATUSES",
     "PLACEMENT_STATUSES",
@@ -44,6 +51,7 @@ __all__ = [
     "ROLE_STATUSES",
     "ROUND_STATUSES",
     "WORK_MODES",
+    "ApiToken",
     "AuditEvent",
     "EqualityMonitoring",
     "Feedback",
@@ -62,5 +70,7 @@ __all__ = [
     "StudentPreference",
     "StudentProfile",
     "StudentSkill",
+    "UniversityContact",
+    "UniversityPartner",
     "User",
 ]

@@ -57,6 +57,10 @@ class StudentProfile(db.Model):
     sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Consent to show the student's progress to their university through its API: off until the
+    # student turns it on, and withdrawn whenever they like.
+    shares_with_university: Mapped[bool] = mapped_column(default=False)
+    sharing_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(back_populates="student_profile")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from placement import FIXTURES_DIR, demo_data, passwords
@@ -206,3 +206,37 @@ def _member_of_verified(members: list[User]) -> User:
 def demo_user(session: Session, role: str) -> User:
     email = next(account.email for account in DEMO_ACCOUNTS if account.role == role)
     return session.execute(select(User).where(User.email == email)).scalar_one()
+
+
+DEMO_SHARING_STUDENTS = 12
+
+
+def university_partner(session: Session) -> tuple[str, str]:
+    """Make the university with most demo students an API partner, with a token holding every
+    scope and some of its students sharing their progress; returns (university, token)."""
+    from placement.models import API_SCOPES
+    from placement.services import universities
+
+    counts = session.execute(
+        select(StudentProfile.university_id, func.count())
+        .where(StudentProfile.university_id.is_not(None))
+        .group_by(StudentProfile.university_id)
+        .order_by(func.count().desc(), StudentProfile.university_id)
+    ).first()
+    university_id = counts[0] if counts else "ucl"
+    partner = universities.add_partner(session, university_id)
+    universities.add_contact(
+        session, partner, "Demo Placement Office", "placements@demo.example.ac.uk", "Placements"
+    )
+    sharing = session.execute(
+        select(StudentProfile)
+        .where(StudentProfile.university_id == university_id)
+        .order_by(StudentProfile.id)
+        .limit(DEMO_SHARING_STUDENTS)
+    ).scalars()
+    for profile in sharing:
+        profile.shares_with_university = True
+        profile.sharing_changed_at = utcnow()
+    issued = universities.issue_token(session, partner, "Demo", list(API_SCOPES), days=365)
+    session.flush()
+    return universities.university_name(partner), issued.plain_text

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ from placement.models import (
     User,
 )
 from placement.models._types import utcnow
-from placement.services import accounts, audit
+from placement.services import accounts, audit, mail
 
 MAX_ROWS = 2000
 STUDENT_COLUMNS = (
@@ -276,7 +276,7 @@ def _known_skills(session: Session) -> set[str]:
 
 
 @dataclass
-class _Student:
+class StudentRow:
     row: int
     email: str
     values: dict[str, Any]
@@ -285,7 +285,7 @@ class _Student:
 
 def _check_students(
     session: Session, rows: list[tuple[int, dict[str, str]]], problems: list[Problem]
-) -> list[_Student]:
+) -> list[StudentRow]:
     known = _known_skills(session)
     universities = reference.universities()
     first_row: dict[str, int] = {}
@@ -305,8 +305,17 @@ def _check_students(
             "rqf_level": row.whole_number("rqf_level", 6, 8),
             "expected_graduation": row.day("expected_graduation", required=False),
         }
-        students.append(_Student(number, email, values, row.skills("skills", known)))
+        students.append(StudentRow(number, email, values, row.skills("skills", known)))
     return students
+
+
+def check_students(
+    session: Session, rows: list[tuple[int, dict[str, str]]]
+) -> tuple[list[StudentRow], list[Problem]]:
+    """Every row checked against the import's rules: the students, or every problem found."""
+    problems: list[Problem] = []
+    students = _check_students(session, rows, problems)
+    return students, problems
 
 
 def import_students(session: Session, data: bytes) -> Outcome:
@@ -315,7 +324,17 @@ def import_students(session: Session, data: bytes) -> Outcome:
     students = _check_students(session, rows, problems) if not problems else []
     if problems:
         raise FileRejected(problems)
-    outcome = Outcome("students", len(rows))
+    outcome = invite_students(session, students, Outcome("students", len(rows)))
+    _record(session, outcome, data)
+    return outcome
+
+
+def invite_students(session: Session, students: list[StudentRow], outcome: Outcome) -> Outcome:
+    """Create a draft profile and a set-your-password link for each checked student who is new.
+
+    The one way students are invited in bulk (a coordinator's CSV file, a university's API call);
+    an address already registered is skipped, so sending the same list twice invites no one twice.
+    """
     existing = _existing_emails(session, [student.email for student in students])
     invitation_hours = current_app.config["INVITATION_DAYS"] * 24
     for student in students:
@@ -331,8 +350,21 @@ def import_students(session: Session, data: bytes) -> Outcome:
         if started is not None:
             outcome.invitations.append((student.email, started[1]))
         outcome.created += 1
-    _record(session, outcome, data)
     return outcome
+
+
+def send_invitations(outcome: Outcome) -> None:
+    """Email each invited student their set-your-password link (call once the import is saved)."""
+    days = current_app.config["INVITATION_DAYS"]
+    for email, token in outcome.invitations:
+        mail.send(
+            email,
+            "Complete your profile",
+            "import_invitation",
+            link=url_for("auth.reset_password", token=token, _external=True),
+            forgot=url_for("auth.forgot_password", _external=True),
+            days=days,
+        )
 
 
 def _existing_emails(session: Session, emails: list[str]) -> set[str]:

@@ -14,4 +14,5 @@ from placement.student import (  # noqa: E402,F401
     profile_routes,
     role_routes,
     routes,
+    sharing,
 )

@@ -32,6 +32,7 @@ from placement.models import (
     PlacementRole,
     Proposal,
     StudentProfile,
+    UniversityPartner,
     User,
 )
 from placement.services import (
@@ -43,6 +44,7 @@ from placement.services import (
     rounds,
     student_roles,
     students,
+    universities,
 )
 from support.factories import create_coordinator, create_organisation, create_role, create_student
 from support.rounds import run_round
@@ -69,6 +71,7 @@ MODELS: dict[str, Any] = {
     "student_id": StudentProfile,
     "organisation_id": Organisation,
     "event_id": AuditEvent,
+    "partner_id": UniversityPartner,
 }
 
 
@@ -128,6 +131,7 @@ def build_world() -> World:
         "student_id": [proposal.student_id for proposal in proposed],
         "organisation_id": [waiting_organisation.id, organisation.id],
         "event_id": [_import_event()],
+        "partner_id": [_university_partner()],
         "token": _tokens(organisation, free.user),
     }
     _add_every_other_id(url_values)
@@ -199,6 +203,15 @@ def _free_student(roles: list[PlacementRole]) -> StudentProfile:
     students.save_equality(db.session, profile.user, answers)
     db.session.commit()
     return profile
+
+
+def _university_partner() -> int:
+    """A partner with a contact and a token in use, so the remove and revoke buttons show."""
+    partner = universities.add_partner(db.session, "ucl")
+    universities.add_contact(db.session, partner, "Pat Contact", "pat@example.ac.uk")
+    universities.issue_token(db.session, partner, "Records system", ["students:read"], 30)
+    db.session.commit()
+    return partner.id
 
 
 def _import_event() -> int:

@@ -9,6 +9,8 @@ the URL where the route takes one):
 - "student", "organisation", "coordinator": that role 200 (404 when the URL holds an id that does
   not exist); anonymous is sent to /sign-in?next=...; the other roles get 403.
 - "token": a link carrying a token; a wrong token answers 400 or 404 to everyone.
+- "api-token": the university API (/api/v1), for bearer tokens only: a request without one is
+  401, and one carrying a cookie (as every signed-in browser does) is refused with 400.
 
 OVERRIDES give the expected outcomes of one endpoint per role where its class does not say it.
 Outcomes: "200", "302" (any redirect), "sign-in" (a redirect to /sign-in), "400", "403", "404".
@@ -22,6 +24,13 @@ ACCESS: dict[str, str] = {
     "public.accessibility": "public",
     "public.privacy": "public",
     "public.healthz": "public",
+    # the API for universities, its description and its documentation page
+    "developers.api_docs": "public",
+    "api-docs.openapi_json": "public",
+    "api.invite_students": "api-token",
+    "api.list_students": "api-token",
+    "api.list_placements": "api-token",
+    "api.skills_demand": "api-token",
     # accounts
     "auth.sign_in": "anonymous-form",
     "auth.register_student": "anonymous-form",
@@ -62,6 +71,7 @@ ACCESS: dict[str, str] = {
     "student.submitted": "student",
     "student.where": "student",
     "student.withdraw": "student",
+    "student.sharing_page": "student",
     # organisation area
     "organisation.candidates": "organisation",
     "organisation.close_role": "organisation",
@@ -116,6 +126,12 @@ ACCESS: dict[str, str] = {
     "coordinator.verify_organisation": "coordinator",
     "coordinator.withdraw_placement": "coordinator",
     "coordinator.withdraw_offer": "coordinator",
+    "coordinator.universities": "coordinator",
+    "coordinator.university": "coordinator",
+    "coordinator.add_university_contact": "coordinator",
+    "coordinator.remove_university_contact": "coordinator",
+    "coordinator.issue_api_token": "coordinator",
+    "coordinator.revoke_api_token": "coordinator",
 }
 
 OVERRIDES: dict[str, dict[str, set[str]]] = {
@@ -139,6 +155,9 @@ def expected(endpoint: str, role: str, *, has_id: bool) -> set[str]:
         return {"200"} if role == "anonymous" else {"200", "302"}
     if access == "token":
         return {"400", "404"}
+    if access == "api-token":
+        # A browser that has visited a page holds a session cookie, and the API refuses cookies.
+        return {"401", "400"} if role == "anonymous" else {"400"}
     if role == "anonymous":
         return {"sign-in"}
     if access == "signed-in" or access == role:
