@@ -48,6 +48,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", default=not (demo or debug)),
         "OFFER_DEADLINE_DAYS": int(os.environ.get("OFFER_DEADLINE_DAYS", "7")),
         "HSTS": _flag("HSTS", default=not (demo or debug)),
+        # Links in emails written by background jobs, outside any request.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        "JOBS_IN_PROCESS": _flag("JOBS_IN_PROCESS", default=demo),
     }
 
 
@@ -77,6 +80,21 @@ DEFAULTS: dict[str, Any] = {
     # CSV imports are the largest uploads; bigger requests get the "too large" page (413).
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "TESTING": False,
+    # Email delivery: attempts before a message is "failed", and the wait after each failure.
+    "MAIL_MAX_ATTEMPTS": 5,
+    "MAIL_RETRY_SECONDS": (60, 300, 1800, 7200),
+    # A message claimed this long ago with no outcome: its worker died mid-send.
+    "MAIL_SENDING_STALE_SECONDS": 900,
+    # A running round's worker writes a heartbeat this often; silent this long, it is dead.
+    "ROUND_HEARTBEAT_SECONDS": 5,
+    "ROUND_STALE_SECONDS": 60,
+    # The scheduled tick (expiry, reminders, the sweep) runs this often.
+    "SCHEDULE_SECONDS": 60,
+    # The sweep queues again work due for longer than this (younger work was queued on commit).
+    "SWEEP_GRACE_SECONDS": 120,
+    # Queued this long and not started: the round page says the work is delayed.
+    "QUEUE_DELAY_WARNING_SECONDS": 30,
+    "REMINDER_DAYS": 2,
 }
 
 

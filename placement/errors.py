@@ -9,7 +9,6 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from placement import after_response
 from placement.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -104,7 +103,6 @@ def handle_bad_value(error: DataError) -> tuple[object, int]:
     """A value the database cannot store (a NUL character, a number out of range) is the sender's
     mistake, not the service's."""
     db.session.rollback()
-    after_response.discard()
     log.warning("value refused by the database on %s %s", request.method, request.path)
     if _wants_json():
         return jsonify({"status": "error", "code": 400}), 400
@@ -115,7 +113,6 @@ def handle_bad_value(error: DataError) -> tuple[object, int]:
 
 def handle_database_down(error: DBAPIError) -> tuple[object, int]:
     db.session.rollback()
-    after_response.discard()
     # The page must not ask the database who is signed in: show it as to anyone.
     g._login_user = login_manager.anonymous_user()
     log.error("database unavailable: %s", type(error.orig).__name__ if error.orig else error)
@@ -130,7 +127,6 @@ def handle_database_down(error: DBAPIError) -> tuple[object, int]:
 
 def handle_unexpected(error: HTTPException) -> tuple[str, int]:
     db.session.rollback()
-    after_response.discard()
     log.exception("unhandled error on %s %s", request.method, request.path)
     return _page(500, "Nothing you sent has been saved. Please try again later.")
 

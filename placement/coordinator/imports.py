@@ -56,8 +56,8 @@ def _import_page(kind: str) -> str | Response:
                 "fix them all and upload it again. Nothing has been imported."
             ]
         else:
-            db.session.commit()
             _send_invitations(outcome)
+            db.session.commit()
             return redirect(url_for("coordinator.import_summary", event_id=outcome.event_id))
     return render_template(
         "coordinator/reports/import.html",
@@ -73,6 +73,7 @@ def _send_invitations(outcome: imports.Outcome) -> None:
     days = current_app.config["INVITATION_DAYS"]
     for email, token in outcome.invitations:
         mail.send(
+            db.session,
             email,
             "Complete your profile",
             "import_invitation",

@@ -17,6 +17,7 @@ from placement.models.organisations import (
     PlacementRole,
     RoleSkill,
 )
+from placement.models.outbox import OUTBOX_STATES, OutboxMessage
 from placement.models.placements import (
     OFFER_STATUSES,
     PLACEMENT_STATUSES,
@@ -37,6 +38,7 @@ from placement.models.students import (
 __all__ = [
     "OFFER_STATUSES",
     "ORGANISATION_STATUSES",
+    "OUTBOX_STATES",
     "PLACEMENT_STATUSES",
     "PROFILE_STATUSES",
     "PROPOSAL_STATUSES",
@@ -53,6 +55,7 @@ __all__ = [
     "Organisation",
     "OrganisationInterest",
     "OrganisationMember",
+    "OutboxMessage",
     "PasswordResetToken",
     "Placement",
     "PlacementRole",
