@@ -88,7 +88,6 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         "DEMO": True,
         "SESSION_COOKIE_SECURE": False,
         "HSTS": False,
-        "JOBS_IN_PROCESS": True,
         "PUBLIC_URL": f"http://{host}:{port}",
     }
     if not os.environ.get("DATABASE_URL"):

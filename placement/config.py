@@ -19,6 +19,29 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# Timings of background work that an operator may change (seconds, or a count).
+JOB_SETTINGS = (
+    "MAIL_MAX_ATTEMPTS",
+    "MAIL_SENDING_STALE_SECONDS",
+    "ROUND_HEARTBEAT_SECONDS",
+    "ROUND_STALE_SECONDS",
+    "SCHEDULE_SECONDS",
+    "SWEEP_GRACE_SECONDS",
+)
+
+
+def _job_settings() -> dict[str, int]:
+    found = {}
+    for name in JOB_SETTINGS:
+        value = os.environ.get(name)
+        if value is None:
+            continue
+        if not value.strip().isdigit() or int(value) < 1:
+            raise ConfigError(f"{name} must be a whole number of 1 or more, not {value!r}.")
+        found[name] = int(value)
+    return found
+
+
 def from_environment(instance_path: str) -> dict[str, Any]:
     """The settings of one app, from the environment (documented in the README)."""
     default_db = "sqlite:///" + str(Path(instance_path) / "placements.sqlite")
@@ -50,7 +73,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "HSTS": _flag("HSTS", default=not (demo or debug)),
         # Links in emails written by background jobs, outside any request.
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
-        "JOBS_IN_PROCESS": _flag("JOBS_IN_PROCESS", default=demo),
+        **_job_settings(),
     }
 
 

@@ -56,7 +56,6 @@ def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         # Background work runs in the test's own process (tests drain it); Redis only where a
         # test asks for it.
         "REDIS_URL": None,
-        "JOBS_IN_PROCESS": False,
     }
     config.update(overrides)
     return config
