@@ -14,7 +14,8 @@ def _hand_on(noted: list[tuple[str, int]]) -> None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config.get("REDIS_URL"):
         for kind, object_id in noted:
-            queue.enqueue(app, kind, object_id)
+            if not queue.enqueue(app, kind, object_id):
+                break  # Redis is down: the rest wait in the database for the sweep too
     else:
         embedded.wake(app)
 

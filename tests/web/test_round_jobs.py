@@ -149,3 +149,20 @@ def test_a_round_already_queued_is_not_queued_again(app):
     assert round_jobs.run(draft.id) == "completed"
     assert round_jobs.run(draft.id) == "not runnable"  # a duplicate job does nothing
     assert _proposals(draft.id) == 2
+
+
+def test_the_command_line_queues_a_round_when_asked_and_runs_it_in_process_by_default(app):
+    make_pool()
+    runner = app.test_cli_runner()
+
+    queued = runner.invoke(args=["round", "run", "--name", "Queued", "--queue"])
+    in_process = runner.invoke(args=["round", "run", "--name", "Here"])
+
+    assert queued.exit_code == 0 and "queued: a worker" in queued.output, queued.output
+    assert in_process.exit_code == 0 and "2 placed" in in_process.output, in_process.output
+    waiting = db.session.execute(
+        select(MatchingRound).where(MatchingRound.name == "Queued")
+    ).scalar_one()
+    assert waiting.status == "queued"
+    embedded.drain(app)
+    assert _reloaded(waiting.id).status == "completed"
