@@ -8,7 +8,7 @@ a job twice is harmless (each claims its row with a conditional update).
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,9 +34,7 @@ def maintain(app: Flask, session: Session) -> dict[str, int]:
     session.commit()
     done["offers_expired"] = offers.expire_overdue(session)
     session.commit()
-    with app.test_request_context(base_url=config["PUBLIC_URL"]):
-        from flask import url_for
-
+    with app.test_request_context(base_url=config["PUBLIC_URL"]):  # links outside a request
         links = {
             "student": url_for("student.offers", _external=True),
             "organisation": url_for("organisation.offers", _external=True),

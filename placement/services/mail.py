@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from placement import work
@@ -191,7 +191,7 @@ def for_offers(session: Session, offer_ids: list[int]) -> dict[int, list[OutboxM
         return found
     query = (
         select(OutboxMessage)
-        .where(and_(OutboxMessage.offer_id.in_(offer_ids)))
+        .where(OutboxMessage.offer_id.in_(offer_ids))
         .order_by(OutboxMessage.id)
     )
     for message in session.execute(query).scalars():
