@@ -31,7 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     configuration.check(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from placement import after_response, api, cli, errors, extensions, security, templating
+    from placement import api, cli, errors, extensions, security, templating
     from placement.auth import bp as auth_bp
     from placement.coordinator import bp as coordinator_bp
     from placement.organisation import bp as organisation_bp
@@ -41,7 +41,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     security.init_app(app)
     templating.init_app(app)
-    after_response.init_app(app)
+    from placement.jobs import dispatch
+
+    dispatch.init_app(app)
     for blueprint in (public_bp, auth_bp, student_bp, organisation_bp, coordinator_bp):
         app.register_blueprint(blueprint)
     api.init_app(app)

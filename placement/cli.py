@@ -23,6 +23,9 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(round_group)
     app.cli.add_command(offers_group)
+    from placement.worker_cli import worker
+
+    app.cli.add_command(worker)
 
 
 def _create_app() -> Flask:
@@ -81,7 +84,12 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     from placement import create_app
     from placement.services import demo as demo_service
 
-    config: dict[str, object] = {"DEMO": True, "SESSION_COOKIE_SECURE": False, "HSTS": False}
+    config: dict[str, object] = {
+        "DEMO": True,
+        "SESSION_COOKIE_SECURE": False,
+        "HSTS": False,
+        "PUBLIC_URL": f"http://{host}:{port}",
+    }
     if not os.environ.get("DATABASE_URL"):
         app = create_app(config)
         database = Path(app.instance_path) / "demo.sqlite"
@@ -104,5 +112,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"  University API ({university}): Authorization: Bearer {api_token}")
     if no_serve:
         return
+    from placement.jobs import embedded
+
+    embedded.start(app)  # background work in this process: no Redis needed
     click.echo(f"Serving the demo on http://{host}:{port} (press Ctrl+C to stop).")
     run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)

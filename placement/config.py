@@ -19,6 +19,29 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# Timings of background work that an operator may change (seconds, or a count).
+JOB_SETTINGS = (
+    "MAIL_MAX_ATTEMPTS",
+    "MAIL_SENDING_STALE_SECONDS",
+    "ROUND_HEARTBEAT_SECONDS",
+    "ROUND_STALE_SECONDS",
+    "SCHEDULE_SECONDS",
+    "SWEEP_GRACE_SECONDS",
+)
+
+
+def _job_settings() -> dict[str, int]:
+    found = {}
+    for name in JOB_SETTINGS:
+        value = os.environ.get(name)
+        if value is None:
+            continue
+        if not value.strip().isdigit() or int(value) < 1:
+            raise ConfigError(f"{name} must be a whole number of 1 or more, not {value!r}.")
+        found[name] = int(value)
+    return found
+
+
 def from_environment(instance_path: str) -> dict[str, Any]:
     """The settings of one app, from the environment (documented in the README)."""
     default_db = "sqlite:///" + str(Path(instance_path) / "placements.sqlite")
@@ -48,6 +71,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", default=not (demo or debug)),
         "OFFER_DEADLINE_DAYS": int(os.environ.get("OFFER_DEADLINE_DAYS", "7")),
         "HSTS": _flag("HSTS", default=not (demo or debug)),
+        # Links in emails written by background jobs, outside any request.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        **_job_settings(),
     }
 
 
@@ -81,6 +107,21 @@ DEFAULTS: dict[str, Any] = {
     "API_RATE_LIMIT": "120 per minute",
     "API_MAX_BODY_BYTES": 1024 * 1024,
     "TESTING": False,
+    # Email delivery: attempts before a message is "failed", and the wait after each failure.
+    "MAIL_MAX_ATTEMPTS": 5,
+    "MAIL_RETRY_SECONDS": (60, 300, 1800, 7200),
+    # A message claimed this long ago with no outcome: its worker died mid-send.
+    "MAIL_SENDING_STALE_SECONDS": 900,
+    # A running round's worker writes a heartbeat this often; silent this long, it is dead.
+    "ROUND_HEARTBEAT_SECONDS": 5,
+    "ROUND_STALE_SECONDS": 60,
+    # The scheduled tick (expiry, reminders, the sweep) runs this often.
+    "SCHEDULE_SECONDS": 60,
+    # The sweep queues again work due for longer than this (younger work was queued on commit).
+    "SWEEP_GRACE_SECONDS": 120,
+    # Queued this long and not started: the round page says the work is delayed.
+    "QUEUE_DELAY_WARNING_SECONDS": 30,
+    "REMINDER_DAYS": 2,
 }
 
 

@@ -10,7 +10,6 @@ from sqlalchemy.exc import DataError, DBAPIError, OperationalError, SQLAlchemyEr
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response
 
-from placement import after_response
 from placement.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -121,7 +120,6 @@ def handle_bad_value(error: DataError) -> tuple[object, int]:
     """A value the database cannot store (a NUL character, a number out of range) is the sender's
     mistake, not the service's."""
     db.session.rollback()
-    after_response.discard()
     log.warning("value refused by the database on %s %s", request.method, request.path)
     if (api_problem := _api_problem(400)) is not None:
         return api_problem
@@ -134,7 +132,6 @@ def handle_bad_value(error: DataError) -> tuple[object, int]:
 
 def handle_database_down(error: DBAPIError) -> tuple[object, int]:
     db.session.rollback()
-    after_response.discard()
     # The page must not ask the database who is signed in: show it as to anyone.
     g._login_user = login_manager.anonymous_user()
     log.error("database unavailable: %s", type(error.orig).__name__ if error.orig else error)
@@ -151,7 +148,6 @@ def handle_database_down(error: DBAPIError) -> tuple[object, int]:
 
 def handle_unexpected(error: HTTPException) -> tuple[str, int] | Response:
     db.session.rollback()
-    after_response.discard()
     log.exception("unhandled error on %s %s", request.method, request.path)
     if (api_problem := _api_problem(500)) is not None:
         return api_problem

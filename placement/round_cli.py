@@ -41,6 +41,12 @@ def round_group() -> None:
 @click.option("--objective", type=click.Choice(rounds.OBJECTIVES), help="What to aim for.")
 @click.option("--seed", type=int, help="Seeds the lottery that breaks ties.")
 @click.option("--weights", help="Component weights, e.g. skills=0.5,travel=0.15,...")
+@click.option(
+    "--queue",
+    "queued",
+    is_flag=True,
+    help="Queue the round for a worker (`placement worker`) instead of running it here.",
+)
 @with_appcontext
 def run_round(
     name: str,
@@ -48,8 +54,12 @@ def run_round(
     objective: str | None,
     seed: int | None,
     weights: str | None,
+    queued: bool,
 ) -> None:
-    """Create and run a round over everyone ready for matching; print its id and a summary."""
+    """Create and run a round over everyone ready for matching; print its id and a summary.
+
+    By default the round runs in this process, in one transaction; with --queue it is queued
+    and a worker runs it (its page and `round export` show it when done)."""
     try:
         parameters = rounds.parameters_from(
             weights=_weights(weights), min_score=min_score, objective=objective, seed=seed
@@ -59,6 +69,11 @@ def run_round(
         db.session.rollback()
         raise click.ClickException(failure.message) from None
     db.session.commit()
+    if queued:
+        rounds.queue(db.session, draft.id)
+        db.session.commit()
+        click.echo(f"Round {draft.id} queued: a worker (`placement worker`) will run it.")
+        return
     matching_round = rounds.run_or_fail(db.session, draft.id)
     db.session.commit()
     if matching_round.status == "failed":

@@ -7,7 +7,7 @@ The schema is created once per database; after each test every table but the tax
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from support.security import IsolatedClient, app_config
 
 from placement import create_app, passwords
 from placement.extensions import db
+from placement.jobs import embedded
 from placement.services import taxonomy
 
 # Tests hash many passwords: use the cheapest argon2id settings there (never in the service).
@@ -84,9 +85,36 @@ def client(app: Flask) -> IsolatedClient:
     return app.test_client()
 
 
+class Delivered(Sequence):
+    """The emails delivered during a test (flask-mailman's locmem backend).
+
+    Reading it first runs, in this process, the delivery jobs of every message the service left
+    waiting in the database outbox (the same job functions a worker runs).
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.sent: list = []
+        app.extensions["mailman"].outbox = self.sent
+
+    def _drained(self) -> list:
+        embedded.drain(self.app)
+        return self.sent
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        return self._drained()[index]
+
+    def __len__(self) -> int:
+        return len(self._drained())
+
+    def __eq__(self, other: object) -> bool:
+        return self._drained() == other
+
+    def clear(self) -> None:
+        self._drained().clear()
+
+
 @pytest.fixture
-def outbox(app: Flask) -> list:
-    """The emails the service sent during the test (flask-mailman's locmem backend)."""
-    mailman = app.extensions["mailman"]
-    mailman.outbox = []
-    return mailman.outbox
+def outbox(app: Flask) -> Delivered:
+    """The emails the service delivered during the test, its outbox drained first."""
+    return Delivered(app)

@@ -134,8 +134,8 @@ def invite_students(batch: dict[str, Any]) -> dict[str, Any] | Response:
             "skipped": len(outcome.skipped),
         },
     )
+    imports.send_invitations(db.session, outcome)
     db.session.commit()
-    imports.send_invitations(outcome)
     skipped = {row for row, _ in outcome.skipped}
     return {
         "invited": outcome.created,

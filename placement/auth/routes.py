@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from functools import partial
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from placement import after_response
 from placement.auth import bp
 from placement.auth.forms import (
     ChangePasswordForm,
@@ -65,9 +63,12 @@ def _send_confirmation(registration: accounts.Registration) -> None:
         link = url_for(
             "auth.confirm", token=accounts.confirmation_token(registration.user), _external=True
         )
-        mail.send(registration.user.email, "Confirm your email address", "confirm", link=link)
+        mail.send(
+            db.session, registration.user.email, "Confirm your email address", "confirm", link=link
+        )
     elif registration.existing is not None:
         mail.send(
+            db.session,
             registration.existing.email,
             "You already have an account",
             "already_registered",
@@ -87,8 +88,8 @@ def register_student() -> str | Response:
         except ValidationFailed as failure:
             form.add_problems(failure)
         else:
-            db.session.commit()
             _send_confirmation(registration)
+            db.session.commit()
             return redirect(url_for("auth.check_email"))
     return render_template("auth/register_student.html", form=form)
 
@@ -117,8 +118,8 @@ def register_organisation() -> str | Response:
             db.session.rollback()
             form.add_problems(failure)
         else:
-            db.session.commit()
             _send_confirmation(registration)
+            db.session.commit()
             return redirect(url_for("auth.check_email"))
     return render_template("auth/register_organisation.html", form=form)
 
@@ -151,6 +152,7 @@ def sign_in() -> str | Response:
             form.form_errors.append("Enter a correct email address and password")
         elif user.email_confirmed_at is None:
             _send_confirmation(accounts.Registration(user=user, existing=None))
+            db.session.commit()
             form.form_errors.append(
                 "Confirm your email address first: we have sent you the link again"
             )
@@ -199,22 +201,13 @@ def signed_out() -> str:
 def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        # The same work for every address, known or not; the rest happens after the answer.
+        # The same work for every address, known or not: one row, looked up by its job.
         token = accounts.new_reset_token()
         link = url_for("auth.reset_password", token=token, _external=True)
-        reset = partial(_start_reset, form.email.data, token, link, request.remote_addr)
-        after_response.defer(reset, "password reset")
+        mail.request_password_reset(db.session, form.email.data, token, link, request.remote_addr)
+        db.session.commit()
         return redirect(url_for("auth.reset_sent"))
     return render_template("auth/forgot_password.html", form=form)
-
-
-def _start_reset(email: str, token: str, link: str, ip_address: str | None) -> None:
-    """Store the token and send the link, if the address belongs to an active account."""
-    started = accounts.start_password_reset(db.session, email, token=token, ip_address=ip_address)
-    db.session.commit()
-    if started is not None:
-        hours = current_app.config["PASSWORD_RESET_HOURS"]
-        mail.send(started[0].email, "Reset your password", "reset_password", link=link, hours=hours)
 
 
 @bp.route("/forgot-password/sent")

@@ -20,8 +20,8 @@ def invite_coordinator() -> str | Response:
             form.email.errors = ["An account with this email address already exists"]
         else:
             _, token = accounts.invite(db.session, email, "coordinator")
-            db.session.commit()
             mail.send(
+                db.session,
                 email,
                 "You are invited to be a programme coordinator",
                 "invitation",
@@ -30,6 +30,7 @@ def invite_coordinator() -> str | Response:
                 days=current_app.config["INVITATION_DAYS"],
                 link=url_for("auth.accept_invitation", token=token, _external=True),
             )
+            db.session.commit()
             flash(f"Invitation sent to {email}.", "success")
             return redirect(url_for("coordinator.invite_coordinator"))
     return render_template("coordinator/coordinators/invite.html", form=form)

@@ -56,8 +56,8 @@ def _import_page(kind: str) -> str | Response:
                 "fix them all and upload it again. Nothing has been imported."
             ]
         else:
+            imports.send_invitations(db.session, outcome)
             db.session.commit()
-            imports.send_invitations(outcome)
             return redirect(url_for("coordinator.import_summary", event_id=outcome.event_id))
     return render_template(
         "coordinator/reports/import.html",

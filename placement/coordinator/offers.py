@@ -13,7 +13,7 @@ from placement.coordinator import bp
 from placement.coordinator.forms import ConfirmForm, ReasonForm
 from placement.errors import Conflict, ValidationFailed
 from placement.extensions import db
-from placement.models import Offer, Placement
+from placement.models import Offer, OutboxMessage, Placement
 from placement.services import mail, placements, verification
 from placement.services import offers as offer_service
 
@@ -27,12 +27,59 @@ def load_placement(placement_id: int) -> Placement:
 def offers() -> str:
     offer_service.expire_overdue(db.session)
     db.session.commit()
-    listed = db.session.execute(
-        select(Offer)
-        .order_by(Offer.created_at.desc(), Offer.id.desc())
-        .options(selectinload(Offer.role), selectinload(Offer.student))
-    ).scalars()
-    return render_template("coordinator/offers/index.html", offers=list(listed))
+    listed = list(
+        db.session.execute(
+            select(Offer)
+            .order_by(Offer.created_at.desc(), Offer.id.desc())
+            .options(selectinload(Offer.role), selectinload(Offer.student))
+        ).scalars()
+    )
+    messages = mail.for_offers(db.session, [offer.id for offer in listed])
+    return render_template(
+        "coordinator/offers/index.html",
+        offers=listed,
+        emails={offer_id: _states(found) for offer_id, found in messages.items()},
+    )
+
+
+def _states(messages: list[OutboxMessage]) -> dict[str, int]:
+    """How many of an offer's emails are sent, waiting (or being sent) and failed."""
+    counts = {"sent": 0, "waiting": 0, "failed": 0}
+    for message in messages:
+        state = "waiting" if message.state == "sending" else message.state
+        if state in counts:
+            counts[state] += 1
+    return counts
+
+
+@bp.route("/offers/<int:offer_id>/emails")
+def offer_emails(offer_id: int) -> str:
+    """Every email about one offer, with its delivery state; a failed one can be sent again."""
+    offer = get_or_404(Offer, offer_id)
+    return render_template(
+        "coordinator/offers/emails.html",
+        offer=offer,
+        messages=mail.for_offers(db.session, [offer_id])[offer_id],
+    )
+
+
+@bp.post("/offers/<int:offer_id>/emails/<int:message_id>/resend")
+def resend_email(offer_id: int, message_id: int) -> Response:
+    get_or_404(Offer, offer_id)
+    message = get_or_404(OutboxMessage, message_id)
+    if message.offer_id != offer_id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        mail.resend(db.session, message_id, current_user.id)
+    except Conflict as refusal:
+        db.session.rollback()
+        flash(refusal.message)
+    else:
+        db.session.commit()
+        flash("The email is queued to be sent again.", "success")
+    return redirect(url_for("coordinator.offer_emails", offer_id=offer_id))
 
 
 @bp.route("/offers/<int:offer_id>/withdraw", methods=["GET", "POST"])
@@ -50,8 +97,8 @@ def withdraw_offer(offer_id: int) -> str | Response:
             db.session.rollback()
             form.form_errors.append(refusal.message)
         else:
-            db.session.commit()
             _tell_both(offer, "An offer was withdrawn", "offer_withdrawn", offer=offer)
+            db.session.commit()
             flash("Offer withdrawn. The place and the student return to the pool.", "success")
             return redirect(url_for("coordinator.offers"))
     return render_template("coordinator/offers/withdraw_offer.html", offer=offer, form=form)
@@ -78,10 +125,10 @@ def move_placement(placement_id: int, action: str) -> Response:
         db.session.rollback()
         flash(refusal.message)
         return redirect(url_for("coordinator.placements_list"))
-    db.session.commit()
     if action == "complete":
         subject = "Your placement is complete: tell us how it went"
         _tell_both(moved, subject, "placement_completed", placement=moved)
+    db.session.commit()
     flash("Placement started." if action == "start" else "Placement completed.", "success")
     return redirect(url_for("coordinator.placements_list"))
 
@@ -97,13 +144,13 @@ def withdraw_placement(placement_id: int) -> str | Response:
             db.session.rollback()
             form.form_errors.append(refusal.message)
         else:
-            db.session.commit()
             _tell_both(
                 placement,
                 "Your placement was withdrawn",
                 "placement_withdrawn",
                 placement=placement,
             )
+            db.session.commit()
             flash("Placement withdrawn. The place is free for the next round.", "success")
             return redirect(url_for("coordinator.placements_list"))
     return render_template("coordinator/offers/withdraw.html", placement=placement, form=form)
@@ -112,5 +159,8 @@ def withdraw_placement(placement_id: int) -> str | Response:
 def _tell_both(pair: Offer | Placement, subject: str, template: str, **context: object) -> None:
     """Email the student and every member of the organisation of an offer or a placement."""
     members = verification.member_emails(db.session, pair.role.organisation_id)
+    offer_id = pair.id if isinstance(pair, Offer) else pair.offer_id
     for email in [pair.student.user.email, *members]:
-        mail.send(email, subject, template, role=pair.role, **context)
+        mail.send(
+            db.session, email, subject, template, offer_id=offer_id, role=pair.role, **context
+        )

@@ -40,15 +40,16 @@ def organisation(organisation_id: int) -> str | Response:
             db.session.rollback()
             refuse.form_errors.append(failure.message)
         else:
-            db.session.commit()
             for email in verification.recipients(found):
                 mail.send(
+                    db.session,
                     email,
                     "Your organisation was not verified",
                     "organisation_refused",
                     organisation=found,
                     reason=found.refusal_reason,
                 )
+            db.session.commit()
             flash(f"{found.name} was refused and told why.", "success")
             return redirect(url_for("coordinator.organisations"))
     return render_template(
@@ -72,14 +73,15 @@ def verify_organisation(organisation_id: int) -> Response:
         db.session.rollback()
         flash(refusal.message)
         return redirect(url_for("coordinator.organisation", organisation_id=organisation_id))
-    db.session.commit()
     for email in verification.recipients(found):
         mail.send(
+            db.session,
             email,
             "Your organisation is verified",
             "organisation_verified",
             organisation=found,
             published=published,
         )
+    db.session.commit()
     flash(f"{found.name} is verified.", "success")
     return redirect(url_for("coordinator.organisations"))

@@ -15,7 +15,9 @@ from placement.coordinator import bp
 from placement.coordinator.forms import ConfirmForm, DecideForm, ReasonForm, RoundForm
 from placement.errors import Conflict, ValidationFailed
 from placement.extensions import db
+from placement.jobs import queue
 from placement.models import MatchingRound, Offer, PlacementRole, Proposal, Skill, StudentProfile
+from placement.models._types import utcnow
 from placement.services import mail, offers, rounds, snapshot, verification
 
 SORTS = {
@@ -23,6 +25,27 @@ SORTS = {
     "student": lambda row: row["proposal"].student_id,
     "organisation": lambda row: row["proposal"].role.organisation.name.lower(),
 }
+
+
+STAGE_NAMES = {
+    "queued": "Queued, waiting for a worker",
+    "snapshot": "Building the snapshot of students and roles",
+    "scoring": "Scoring every student against every role",
+    "solving": "Solving",
+    "certifying": "Certifying the result",
+    "storing": "Storing the proposals",
+}
+
+
+def _delayed(matching_round: MatchingRound) -> bool:
+    """Whether to tell the coordinator the work is waiting longer than it should."""
+    if matching_round.status != "queued":
+        return False
+    config = current_app.config
+    if config.get("REDIS_URL") and not queue.reachable(current_app):
+        return True
+    waited = utcnow() - (matching_round.queued_at or utcnow())
+    return waited.total_seconds() > config["QUEUE_DELAY_WARNING_SECONDS"]
 
 
 def load_round(round_id: int) -> MatchingRound:
@@ -91,19 +114,24 @@ def run_round(round_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        ran = rounds.run_or_fail(db.session, round_id)
+        rounds.queue(db.session, round_id, current_user.id)
     except Conflict as refusal:
         db.session.rollback()
         flash(refusal.message)
         return redirect(url_for("coordinator.round_detail", round_id=round_id))
     db.session.commit()
-    if ran.status == "completed":
-        flash(
-            f"The round ran: {rounds.summary(ran.result)['placed']} students proposed.", "success"
-        )
-    if ran.previous_round_id:
-        return redirect(url_for("coordinator.compare_rounds", a=ran.previous_round_id, b=ran.id))
+    flash("The round is queued to run. This page shows how far it has got.", "success")
     return redirect(url_for("coordinator.round_detail", round_id=round_id))
+
+
+@bp.route("/rounds/<int:round_id>/status.json")
+def round_status(round_id: int) -> dict[str, Any]:
+    """The round's status and stage, for the page's progress poll."""
+    matching_round = load_round(round_id)
+    return {
+        "status": matching_round.status,
+        "stage": STAGE_NAMES.get(matching_round.stage or "", matching_round.status.capitalize()),
+    }
 
 
 def _filters() -> dict[str, Any]:
@@ -163,6 +191,12 @@ def round_detail(round_id: int) -> str:
 def _detail_page(matching_round: MatchingRound, decide_form: DecideForm) -> str:
     """The round page; ``decide_form`` carries what was ticked and typed, and any errors."""
     context: dict[str, Any] = {"round": matching_round, "confirm": ConfirmForm()}
+    if matching_round.status in ("queued", "running"):
+        context.update(
+            stage=STAGE_NAMES.get(matching_round.stage or "queued", "Queued"),
+            delayed=_delayed(matching_round),
+            refresh_seconds=3,
+        )
     if matching_round.status == "completed":
         filters = _filters()
         result = matching_round.result
@@ -398,8 +432,8 @@ def publish(round_id: int) -> str | Response:
             db.session.rollback()
             form.form_errors.append(refusal.message)
         else:
-            db.session.commit()
             _send_offer_emails(made)
+            db.session.commit()
             flash(f"{len(made)} offer(s) sent.", "success")
             return redirect(url_for("coordinator.offers"))
     return render_template(
@@ -416,18 +450,22 @@ def _send_offer_emails(made: list[Offer]) -> None:
         role = offer.role
         deadline = offer.deadline.strftime("%-d %B %Y")
         mail.send(
+            db.session,
             offer.student.user.email,
             "You have a placement offer",
             "offer_student",
+            offer_id=offer.id,
             role=role,
             deadline=deadline,
             link=url_for("student.offers", _external=True),
         )
         for email in verification.member_emails(db.session, role.organisation_id):
             mail.send(
+                db.session,
                 email,
                 "A candidate has been offered your role",
                 "offer_organisation",
+                offer_id=offer.id,
                 role=role,
                 deadline=deadline,
                 link=url_for("organisation.offers", _external=True),

@@ -17,6 +17,7 @@ from placement.models.organisations import (
     PlacementRole,
     RoleSkill,
 )
+from placement.models.outbox import OUTBOX_STATES, OutboxMessage
 from placement.models.placements import (
     OFFER_STATUSES,
     PLACEMENT_STATUSES,
@@ -44,6 +45,7 @@ __all__ = [
     "API_SCOPES",
     "OFFER_STATUSES",
     "ORGANISATION_STATUSES",
+    "OUTBOX_STATES",
     "PLACEMENT_STATUSES",
     "PROFILE_STATUSES",
     "PROPOSAL_STATUSES",
@@ -61,6 +63,7 @@ __all__ = [
     "Organisation",
     "OrganisationInterest",
     "OrganisationMember",
+    "OutboxMessage",
     "PasswordResetToken",
     "Placement",
     "PlacementRole",

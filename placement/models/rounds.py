@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from placement.models.organisations import PlacementRole
     from placement.models.students import StudentProfile
 
-ROUND_STATUSES = ("draft", "running", "completed", "failed")
+ROUND_STATUSES = ("draft", "queued", "running", "completed", "failed")
+# Where a queued or running round is; the round page shows it.
+ROUND_STAGES = ("queued", "snapshot", "scoring", "solving", "certifying", "storing")
 # "closed": the offer made from it was declined, expired or withdrawn (the student is free again).
 PROPOSAL_STATUSES = ("proposed", "approved", "rejected", "offered", "superseded", "closed")
 _HELD = text("status IN ('approved', 'offered')")
@@ -33,7 +35,14 @@ _HELD = text("status IN ('approved', 'offered')")
 
 class MatchingRound(db.Model):
     __tablename__ = "matching_rounds"
-    __table_args__ = (one_of("status", ROUND_STATUSES, "status_known"),)
+    __table_args__ = (
+        one_of("status", ROUND_STATUSES, "status_known"),
+        CheckConstraint(
+            "stage IS NULL OR stage IN ('queued', 'snapshot', 'scoring', 'solving', "
+            "'certifying', 'storing')",
+            name="stage_known",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -52,6 +61,12 @@ class MatchingRound(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    stage: Mapped[str | None] = mapped_column(String(20))
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Written by the worker running the round; a stale heartbeat means the worker died.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Which run holds the round: a worker whose run was declared dead cannot store its result.
+    run_token: Mapped[str | None] = mapped_column(String(32))
 
     created_by: Mapped[User | None] = relationship()
     proposals: Mapped[list[Proposal]] = relationship(

@@ -94,9 +94,9 @@ def invite() -> str | Response:
         except ValidationFailed as failure:
             form.add_problems(failure)
         else:
-            db.session.commit()
             email = form.email.data.strip().lower()
             mail.send(
+                db.session,
                 email,
                 f"Join {organisation.name}",
                 "invitation",
@@ -105,6 +105,7 @@ def invite() -> str | Response:
                 role="organisation",
                 days=current_app.config["INVITATION_DAYS"],
             )
+            db.session.commit()
             flash(f"We have sent an invitation to {email}", "success")
             return redirect(url_for("organisation.dashboard"))
     return render_template("organisation/invite.html", form=form)

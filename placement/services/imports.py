@@ -353,11 +353,12 @@ def invite_students(session: Session, students: list[StudentRow], outcome: Outco
     return outcome
 
 
-def send_invitations(outcome: Outcome) -> None:
-    """Email each invited student their set-your-password link (call once the import is saved)."""
+def send_invitations(session: Session, outcome: Outcome) -> None:
+    """Queue each invited student's set-your-password email in the import's own transaction."""
     days = current_app.config["INVITATION_DAYS"]
     for email, token in outcome.invitations:
         mail.send(
+            session,
             email,
             "Complete your profile",
             "import_invitation",

@@ -19,6 +19,7 @@ from placement.models import (
     Invitation,
     Offer,
     OrganisationInterest,
+    OutboxMessage,
     PasswordResetToken,
     Placement,
     PlacementRole,
@@ -194,6 +195,8 @@ def _release_open_offers(session: Session, profile_id: int) -> None:
 def _forget_account_rows(session: Session, user: User) -> None:
     session.execute(delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))
     session.execute(delete(Invitation).where(Invitation.email == user.email))
+    # The emails kept in the outbox for this person (sent ones included) go with the account.
+    session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == user.email))
 
 
 def erase(session: Session, user: User) -> str:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
+from placement import work
 from placement.errors import Conflict, NotFound, ValidationFailed
 from placement.models import (
     MatchingRound,
@@ -22,6 +25,12 @@ from placement.models._types import utcnow
 from placement.services import audit, snapshot
 
 HELD = ("approved", "offered")
+RUNNABLE = ("draft", "queued", "failed")
+Progress = Callable[[str], None]
+ALREADY_RUN = "This round has already been run. Create a new round to run again."
+WORKER_LOST = (
+    "The worker running this round stopped before it finished. Nothing was stored: run it again."
+)
 OBJECTIVES = ("placements", "score")
 WEIGHT_NAMES = ("skills", "travel", "preferences", "sector")
 
@@ -230,7 +239,13 @@ def _in_scope(matching_round: MatchingRound, session: Session) -> tuple[list, li
     return students, roles, locked, forbidden
 
 
-def _solve(session: Session, matching_round: MatchingRound) -> tuple[dict, dict, list]:
+def _no_progress(stage: str) -> None:
+    """Progress goes nowhere when nobody watches (a round run in one transaction)."""
+
+
+def _solve(
+    session: Session, matching_round: MatchingRound, progress: Progress = _no_progress
+) -> tuple[dict, dict, list]:
     students, roles, locked, forbidden = _in_scope(matching_round, session)
     if not students:
         raise RoundFailed("No students are ready for matching in this round's scope.")
@@ -248,7 +263,9 @@ def _solve(session: Session, matching_round: MatchingRound) -> tuple[dict, dict,
         forbidden=forbidden,
     )
     try:
+        progress("scoring")
         snapshot.validate(document)
+        progress("solving")
         result = snapshot.solve(document)
     except snapshot.SnapshotError as error:
         raise RoundFailed(
@@ -256,6 +273,7 @@ def _solve(session: Session, matching_round: MatchingRound) -> tuple[dict, dict,
         ) from None
     except (ValueError, RuntimeError, ArithmeticError, KeyError, IndexError, TypeError) as error:
         raise RoundFailed(f"The matching engine failed: {error}") from None
+    progress("certifying")
     problems = snapshot.check(document, result)
     if problems:
         raise RoundFailed("The result failed the engine's validity check: " + " ".join(problems))
@@ -300,42 +318,95 @@ def _store(session: Session, matching_round: MatchingRound, document, result, lo
     matching_round.status = "completed"
     matching_round.error = None
     matching_round.completed_at = utcnow()
+    matching_round.stage = None
+    matching_round.heartbeat_at = None
+    rows = []
     for entry in snapshot.assignments(result):
         pair = (entry["student_id"], entry["role_id"])
         decided_by, decided_at = decided.get(pair, (None, None))
-        session.add(
-            Proposal(
-                round=matching_round,
-                student_id=entry["student_id"],
-                role_id=entry["role_id"],
-                score=entry["score"],
-                breakdown=entry["breakdown"],
-                reasons=entry["reasons"],
-                locked=entry["locked"],
-                status="approved" if entry["locked"] else "proposed",
-                decided_by_id=decided_by,
-                decided_at=decided_at,
-            )
+        rows.append(
+            {
+                "round_id": matching_round.id,
+                "student_id": entry["student_id"],
+                "role_id": entry["role_id"],
+                "score": entry["score"],
+                "breakdown": entry["breakdown"],
+                "reasons": entry["reasons"],
+                "locked": entry["locked"],
+                "status": "approved" if entry["locked"] else "proposed",
+                "decided_by_id": decided_by,
+                "decided_at": decided_at,
+            }
         )
     session.flush()
+    if rows:  # one multi-row insert, not an object per proposal
+        session.execute(insert(Proposal), rows)
+    session.expire(matching_round, ["proposals"])
 
 
 def run(session: Session, round_id: int) -> MatchingRound:
-    """Snapshot, solve, check and store a draft round with its proposals, all or nothing.
+    """Snapshot, solve, check and store a round with its proposals, all in the caller's
+    transaction (the command line's in-process run). Raises RoundFailed; the caller then rolls
+    back and calls `record_failure`."""
+    if not claim(session, round_id, None):
+        raise Conflict(ALREADY_RUN)
+    return execute(session, round_id)
 
-    Raises RoundFailed; the caller then rolls back and calls `record_failure`.
-    """
-    started = session.execute(
+
+def queue(session: Session, round_id: int, actor_id: int | None = None) -> MatchingRound:
+    """Queue a draft (or failed) round to run; of two coordinators pressing Run, one queues it."""
+    queued = session.execute(
         update(MatchingRound)
-        .where(MatchingRound.id == round_id, MatchingRound.status == "draft")
-        .values(status="running")
+        .where(MatchingRound.id == round_id, MatchingRound.status.in_(("draft", "failed")))
+        .values(status="queued", stage="queued", queued_at=utcnow(), error=None)
         .execution_options(synchronize_session=False)
     )
-    if started.rowcount != 1:
-        raise Conflict("This round has already been run. Create a new round to run again.")
+    if queued.rowcount != 1:
+        raise Conflict("This round is already queued, running or done.")
     matching_round = session.get(MatchingRound, round_id)
     session.refresh(matching_round)
-    document, result, locked = _solve(session, matching_round)
+    audit.record(
+        session, "round_queued", object_type="round", object_id=round_id, actor_id=actor_id
+    )
+    work.due(session, "round", round_id)
+    return matching_round
+
+
+def claim(session: Session, round_id: int, token: str | None) -> bool:
+    """Mark a runnable round running, held by ``token``; False when it is not runnable."""
+    started = session.execute(
+        update(MatchingRound)
+        .where(MatchingRound.id == round_id, MatchingRound.status.in_(RUNNABLE))
+        .values(status="running", stage="snapshot", heartbeat_at=utcnow(), run_token=token)
+        .execution_options(synchronize_session=False)
+    )
+    return started.rowcount == 1
+
+
+def execute(
+    session: Session, round_id: int, token: str | None = None, progress: Progress = _no_progress
+) -> MatchingRound:
+    """Run a claimed round; ``progress`` hears each stage. It stores only while ``token`` still
+    holds the round (a run declared dead by `fail_stale` cannot store a late result)."""
+    matching_round = session.get(MatchingRound, round_id)
+    session.refresh(matching_round)
+    document, result, locked = _solve(session, matching_round, progress)
+    progress("storing")
+    held = session.execute(
+        update(MatchingRound)
+        .where(
+            MatchingRound.id == round_id,
+            MatchingRound.status == "running",
+            MatchingRound.run_token.is_(None)
+            if token is None
+            else MatchingRound.run_token == token,
+        )
+        .values(stage="storing")
+        .execution_options(synchronize_session=False)
+    )
+    if held.rowcount != 1:
+        raise RoundFailed(WORKER_LOST)
+    session.refresh(matching_round)
     try:
         _store(session, matching_round, document, result, locked)
     except SQLAlchemyError as error:
@@ -355,6 +426,86 @@ def run(session: Session, round_id: int) -> MatchingRound:
     return matching_round
 
 
+def record_stage(session: Session, round_id: int, token: str | None, stage: str) -> bool:
+    """The stage a running round reached, with a fresh heartbeat; False if the run lost it."""
+    moved = session.execute(
+        update(MatchingRound)
+        .where(
+            MatchingRound.id == round_id,
+            MatchingRound.status == "running",
+            MatchingRound.run_token == token,
+        )
+        .values(stage=stage, heartbeat_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return moved.rowcount == 1
+
+
+def beat(session: Session, round_id: int, token: str) -> bool:
+    """A running round's worker is alive; False once the run no longer holds the round."""
+    beaten = session.execute(
+        update(MatchingRound)
+        .where(
+            MatchingRound.id == round_id,
+            MatchingRound.status == "running",
+            MatchingRound.run_token == token,
+        )
+        .values(heartbeat_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return beaten.rowcount == 1
+
+
+def fail_stale(session: Session, older_than_seconds: float) -> list[int]:
+    """Running rounds whose worker has been silent too long fail (their work was never stored:
+    it is one transaction) and can be run again."""
+    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    stale = list(
+        session.execute(
+            select(MatchingRound.id).where(
+                MatchingRound.status == "running", MatchingRound.heartbeat_at < cutoff
+            )
+        ).scalars()
+    )
+    failed = []
+    for round_id in stale:
+        moved = session.execute(
+            update(MatchingRound)
+            .where(
+                MatchingRound.id == round_id,
+                MatchingRound.status == "running",
+                MatchingRound.heartbeat_at < cutoff,
+            )
+            .values(
+                status="failed",
+                stage=None,
+                run_token=None,
+                error=WORKER_LOST,
+                completed_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if moved.rowcount == 1:
+            audit.record(
+                session,
+                "round_failed",
+                object_type="round",
+                object_id=round_id,
+                detail={"error": "worker lost"},
+            )
+            failed.append(round_id)
+    return failed
+
+
+def queued_ids(session: Session, waiting_seconds: float = 0) -> list[int]:
+    """Rounds queued at least ``waiting_seconds`` ago and not yet taken by a worker."""
+    cutoff = utcnow() - timedelta(seconds=waiting_seconds)
+    query = select(MatchingRound.id).where(
+        MatchingRound.status == "queued", MatchingRound.queued_at <= cutoff
+    )
+    return list(session.execute(query.order_by(MatchingRound.id)).scalars())
+
+
 def record_failure(session: Session, round_id: int, message: str) -> MatchingRound:
     """After a rollback: the round failed, with what went wrong and no proposal."""
     matching_round = session.get(MatchingRound, round_id)
@@ -363,6 +514,8 @@ def record_failure(session: Session, round_id: int, message: str) -> MatchingRou
     matching_round.status = "failed"
     matching_round.error = message
     matching_round.completed_at = utcnow()
+    matching_round.stage = None
+    matching_round.run_token = None
     audit.record(
         session, "round_failed", object_type="round", object_id=round_id, detail={"error": message}
     )

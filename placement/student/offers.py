@@ -77,8 +77,8 @@ def offer(offer_id: int) -> str | Response:
             db.session.rollback()
             form.form_errors.append(refusal.message)
         else:
-            db.session.commit()
             _tell_organisation(found, placement)
+            db.session.commit()
             flash(
                 "You accepted the offer." if form.accept.data else "You declined the offer.",
                 "success",
@@ -90,9 +90,11 @@ def offer(offer_id: int) -> str | Response:
 def _tell_organisation(offer: Offer, placement: Placement | None) -> None:
     for email in verification.member_emails(db.session, offer.role.organisation_id):
         mail.send(
+            db.session,
             email,
             "A candidate answered your offer",
             "offer_answered",
+            offer_id=offer.id,
             offer=offer,
             role=offer.role,
             placement=placement,

@@ -28,6 +28,7 @@ from placement.models import (
     MatchingRound,
     Offer,
     Organisation,
+    OutboxMessage,
     Placement,
     PlacementRole,
     Proposal,
@@ -38,6 +39,7 @@ from placement.models import (
 from placement.services import (
     accounts,
     imports,
+    mail,
     offers,
     organisations,
     placements,
@@ -72,6 +74,7 @@ MODELS: dict[str, Any] = {
     "organisation_id": Organisation,
     "event_id": AuditEvent,
     "partner_id": UniversityPartner,
+    "message_id": OutboxMessage,
 }
 
 
@@ -117,6 +120,7 @@ def build_world() -> World:
     create_role(waiting_organisation, title="Waits for verification", status="draft")
 
     offered, placed = _first_round()
+    failed_email = _failed_email(offered)
     second, proposed = _second_round(open_roles[0])
     free = _free_student(open_roles[:2])
     draft_student = create_student(submitted=False)
@@ -132,6 +136,7 @@ def build_world() -> World:
         "organisation_id": [waiting_organisation.id, organisation.id],
         "event_id": [_import_event()],
         "partner_id": [_university_partner()],
+        "message_id": [failed_email],
         "token": _tokens(organisation, free.user),
     }
     _add_every_other_id(url_values)
@@ -166,6 +171,23 @@ def _first_round() -> tuple[Offer, list[Placement]]:
             placements.move(db.session, placement.id, move)
     db.session.commit()
     return sent[made[0].id], [confirmed, started, completed]
+
+
+def _failed_email(offer: Offer) -> int:
+    """An email about the offer that failed every attempt: a coordinator may send it again."""
+    message = mail.send(
+        db.session,
+        offer.student.user.email,
+        "You have a placement offer",
+        "offer_student",
+        offer_id=offer.id,
+        role=offer.role,
+        deadline="1 June 2027",
+        link="http://localhost/student/offers",
+    )
+    message.state, message.attempts, message.last_error_kind = "failed", 5, "ConnectionRefusedError"
+    db.session.commit()
+    return message.id
 
 
 def _both_accept(offer: Offer) -> Placement:

@@ -53,6 +53,9 @@ def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "HSTS": False,
         "DEMO": False,
         "SERVER_NAME": None,
+        # Background work runs in the test's own process (tests drain it); Redis only where a
+        # test asks for it.
+        "REDIS_URL": None,
     }
     config.update(overrides)
     return config

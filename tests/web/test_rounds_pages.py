@@ -10,6 +10,7 @@ from support.http import sign_in, submit, text_of
 from support.rounds import make_pool, run_round
 
 from placement.extensions import db
+from placement.jobs import embedded
 from placement.models import MatchingRound, Offer, Proposal
 from placement.services import offers
 
@@ -29,7 +30,7 @@ def _coordinator(client, pool: dict) -> None:
     sign_in(client, pool["coordinator"].email, PASSWORD)
 
 
-def test_a_coordinator_creates_runs_and_reviews_a_round(client):
+def test_a_coordinator_creates_runs_and_reviews_a_round(app, client):
     pool = make_pool(students=3, roles=2)
     _coordinator(client, pool)
     created = submit(client, "/coordinator/rounds/new", ROUND_FORM)
@@ -37,7 +38,10 @@ def test_a_coordinator_creates_runs_and_reviews_a_round(client):
     round_url = created.headers["Location"]
     assert "Run this round" in text_of(client.get(round_url))
     ran = submit(client, round_url + "/run", page=round_url)
-    assert ran.status_code == 302
+    assert (ran.status_code, ran.headers["Location"]) == (302, round_url)
+    queued = text_of(client.get(round_url))
+    assert "Queued, waiting for a worker" in queued and "Refresh this page" in queued
+    assert embedded.drain(app) == 1
     page = text_of(client.get(round_url))
     assert "Students proposed a role" in page and "Breakdown and reasons" in page
     assert "Python" in page  # skill labels, not ids
@@ -152,7 +156,7 @@ def test_stable_and_round_comparisons_show_both_side_by_side(client):
     assert client.get("/coordinator/rounds/compare?a=x&b=1").status_code == 404
 
 
-def test_a_rerun_compares_with_the_previous_round(client):
+def test_a_rerun_compares_with_the_previous_round(app, client):
     pool = make_pool(students=3, roles=3)
     first = run_round()
     offers.approve(db.session, first.proposals[0].id)
@@ -161,9 +165,11 @@ def test_a_rerun_compares_with_the_previous_round(client):
     url = f"/coordinator/rounds/{first.id}"
     draft = submit(client, url + "/rerun", page=url)
     draft_url = draft.headers["Location"]
-    ran = submit(client, draft_url + "/run", page=draft_url)
-    assert "/coordinator/rounds/compare" in ran.headers["Location"]
-    assert "Students placed" in text_of(client.get(ran.headers["Location"]))
+    submit(client, draft_url + "/run", page=draft_url)
+    embedded.drain(app)
+    compare = re.search(r'href="(/coordinator/rounds/compare[^"]+)"', client.get(draft_url).text)
+    assert compare, "the re-run's page links to the comparison with the previous round"
+    assert "Students placed" in text_of(client.get(compare.group(1).replace("&amp;", "&")))
 
 
 def test_publishing_sends_offers_and_emails_both_sides(client, outbox):

@@ -1,4 +1,5 @@
-"""Real SMTP: registering sends the confirmation link through an SMTP server on 127.0.0.1."""
+"""Real SMTP: registering queues the confirmation link in the outbox, and its delivery job sends
+it through an SMTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from support.http import submit
 from support.security import free_port
 
 from placement.extensions import mail
+from placement.jobs import embedded
 
 
 class Collector:
@@ -44,6 +46,8 @@ def test_registering_delivers_the_confirmation_link_by_smtp(app, client, smtp_se
         {"email": "smtp.student@example.org", "password": "purple elephants dance quietly"},
     )
     assert response.status_code == 302
+    assert handler.envelopes == []  # written to the outbox; the job has not run yet
+    assert embedded.drain(app) == 1
     assert len(handler.envelopes) == 1
     envelope = handler.envelopes[0]
     assert envelope.rcpt_tos == ["smtp.student@example.org"]

@@ -23,6 +23,7 @@ from placement.models import (
     Feedback,
     MatchingRound,
     Offer,
+    OutboxMessage,
     Placement,
     PlacementRole,
     Proposal,
@@ -31,7 +32,7 @@ from placement.models import (
     User,
 )
 from placement.models._types import utcnow
-from placement.services import personal_data, snapshot, student_roles, students
+from placement.services import mail, personal_data, snapshot, student_roles, students
 
 ANSWERS = {
     "gender": "non-binary",
@@ -249,3 +250,17 @@ def test_the_download_is_a_json_attachment(app, client):
     assert response.mimetype == "application/json"
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.get_json()["account"]["email"] == profile.user.email
+
+
+def test_erasure_also_deletes_the_emails_kept_for_the_student(app):
+    profile = create_student()
+    other = create_student()
+    for person in (profile, other):
+        mail.send(db.session, person.user.email, "Hello", "confirm", link="http://localhost/x")
+    db.session.commit()
+
+    personal_data.erase(db.session, profile.user)
+    db.session.commit()
+
+    kept = db.session.execute(select(OutboxMessage.recipient)).scalars().all()
+    assert kept == [other.user.email]
