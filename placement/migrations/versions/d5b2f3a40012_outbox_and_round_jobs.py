@@ -1,7 +1,7 @@
 """outbox messages; rounds run as jobs (queued status, stage, heartbeat)
 
 Revision ID: d5b2f3a40012
-Revises: 9d14a30f459c
+Revises: c4a1e2f30014
 Create Date: 2026-12-01 06:00:00
 
 """
@@ -12,7 +12,7 @@ import placement.models._types
 
 
 revision = 'd5b2f3a40012'
-down_revision = '9d14a30f459c'
+down_revision = 'c4a1e2f30014'
 branch_labels = None
 depends_on = None
 
