@@ -1,0 +1,209 @@
+"""The open-roles part of a student's fit, cached per data version in each process.
+
+Ranking a student against every open role needs each role's snapshot entry. Building those entries
+(roles, skills, the organisations' interest in students) is the same work for every student, so it
+is done once per *data version*: a single aggregate query over the open roles and the interests
+(how many, which ids, the latest ``updated_at``, the places taken) that changes whenever a role is
+published, edited (``roles._apply`` touches ``updated_at`` when only skills change), closed, fills
+up or frees a place, when an organisation's verification changes which roles are open, and when
+an organisation marks or unmarks a student. Each process keeps the latest two versions.
+
+The student's ranking over every open role (the engine's ``explain_student``) is then kept per
+data version and per student (their snapshot entry, hashed) in a bounded least-recently-used cache,
+so paging and filtering never score all roles again; a page explains only the roles it shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import matching
+from placement.models import Organisation, OrganisationInterest, PlacementRole, StudentProfile
+from placement.services import snapshot
+
+VERSIONS_KEPT = 2
+RANKINGS_KEPT = 512
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class BoundedCache(Generic[K, V]):
+    """A least-recently-used mapping of at most ``size`` items, safe across a server's threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+        self.builds = 0
+
+    def get(self, key: K, build: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = build()  # outside the lock: two threads may build the same item once each
+        with self._lock:
+            self.builds += 1
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.builds = 0
+
+
+@dataclass(frozen=True)
+class OpenRoles:
+    """Every open role as the fit needs it, at one data version."""
+
+    version: tuple[Any, ...]
+    ids: tuple[int, ...]
+    entries: dict[int, dict[str, Any]]
+    # sector, borough, work mode: the page's filters, answered without a query.
+    facets: dict[int, tuple[str, str, str]]
+    # (start date, title) for the order shown before a profile is complete.
+    by_date: dict[int, tuple[date, str]]
+    skills: dict[str, frozenset[int]]
+    # Student id -> the open roles whose organisation marked the student.
+    interests: dict[int, frozenset[int]]
+
+
+_versions: BoundedCache[tuple[Any, ...], OpenRoles] = BoundedCache(VERSIONS_KEPT)
+_rankings: BoundedCache[tuple[Any, ...], tuple[int, ...]] = BoundedCache(RANKINGS_KEPT)
+
+
+def _open_roles_query():  # type: ignore[no-untyped-def]
+    return (
+        select(PlacementRole)
+        .join(Organisation, PlacementRole.organisation_id == Organisation.id)
+        .where(
+            PlacementRole.status == "published",
+            Organisation.status == "verified",
+            PlacementRole.places_taken < PlacementRole.places,
+        )
+    )
+
+
+def data_version(session: Session) -> tuple[Any, ...]:
+    """A value that changes whenever what the open roles contribute to a fit may have changed."""
+    roles = _open_roles_query().with_only_columns(
+        func.count(PlacementRole.id),
+        func.coalesce(func.sum(PlacementRole.id), 0),
+        func.max(PlacementRole.updated_at),
+        func.coalesce(func.sum(PlacementRole.places_taken), 0),
+    )
+    interests = select(
+        func.count(OrganisationInterest.id),
+        func.coalesce(func.sum(OrganisationInterest.id * 7 + OrganisationInterest.rank), 0),
+        func.max(OrganisationInterest.created_at),
+    )
+    found = session.execute(roles).one()
+    marked = session.execute(interests).one()
+    return tuple(str(value) for value in (*found, *marked))
+
+
+def current(session: Session) -> OpenRoles:
+    """The open roles at the database's current data version, built at most once per version."""
+    version = data_version(session)
+    return _versions.get(version, lambda: _build(session, version))
+
+
+def _build(session: Session, version: tuple[Any, ...]) -> OpenRoles:
+    roles = list(session.execute(_open_roles_query().order_by(PlacementRole.id)).scalars())
+    ids = tuple(role.id for role in roles)
+    role_skills = snapshot.role_skills(session, ids)
+    skills: dict[str, set[int]] = {}
+    for role_id, asked in role_skills.items():
+        for skill_id in asked:
+            skills.setdefault(skill_id, set()).add(role_id)
+    open_ids = set(ids)
+    interests: dict[int, set[int]] = {}
+    for student_id, role_id in session.execute(
+        select(OrganisationInterest.student_id, OrganisationInterest.role_id)
+    ):
+        if role_id in open_ids:
+            interests.setdefault(student_id, set()).add(role_id)
+    entries = {role.id: snapshot.role_entry(role, 1, [], role_skills[role.id]) for role in roles}
+    return OpenRoles(
+        version=version,
+        ids=ids,
+        entries=entries,
+        facets={role.id: (role.sector, role.borough, role.work_mode) for role in roles},
+        by_date={role.id: (role.start_date, role.title.lower()) for role in roles},
+        skills={skill_id: frozenset(found) for skill_id, found in skills.items()},
+        interests={student: frozenset(found) for student, found in interests.items()},
+    )
+
+
+def filtered(open_roles: OpenRoles, filters: dict[str, str]) -> list[int]:
+    """The open role ids that the page's filters (skill, sector, borough, work mode) keep."""
+    wanted = [(n, filters.get(name)) for n, name in enumerate(("sector", "borough", "work_mode"))]
+    skill = filters.get("skill")
+    with_skill = open_roles.skills.get(skill, frozenset()) if skill else None
+    return [
+        role_id
+        for role_id in open_roles.ids
+        if (with_skill is None or role_id in with_skill)
+        and all(not value or open_roles.facets[role_id][n] == value for n, value in wanted)
+    ]
+
+
+def _student_document(profile: StudentProfile, open_roles: OpenRoles) -> dict[str, Any]:
+    keys = {snapshot.role_key(role_id) for role_id in open_roles.ids}
+    return snapshot.student_entry(profile, keys)
+
+
+def ranking(profile: StudentProfile, open_roles: OpenRoles) -> tuple[int, ...]:
+    """Every open role id, best fit for the student first (the engine's order), cached."""
+    student = _student_document(profile, open_roles)
+    marked = sorted(open_roles.interests.get(profile.id, frozenset()))
+    fingerprint = hashlib.sha256(
+        json.dumps([student, marked], sort_keys=True, default=str).encode()
+    ).hexdigest()
+    key = (open_roles.version, profile.id, fingerprint)
+    return _rankings.get(key, lambda: _rank(student, marked, open_roles))
+
+
+def _rank(student: dict[str, Any], marked: list[int], open_roles: OpenRoles) -> tuple[int, ...]:
+    if not open_roles.ids:
+        return ()
+    marked_set = set(marked)
+    roles = [
+        {**entry, "preferences": [student["id"]] if role_id in marked_set else []}
+        for role_id, entry in open_roles.entries.items()
+    ]
+    document = {
+        "format": snapshot.FORMAT,
+        "parameters": {},
+        "students": [student],
+        "roles": roles,
+        "locked": [],
+        "forbidden": [],
+    }
+    explained = matching.explain_student(document, student["id"])
+    return tuple(snapshot.row_id(entry["role"]) for entry in explained["roles"])
+
+
+def clear() -> None:
+    """Forget every cached version and ranking (tests, and after bulk loads)."""
+    _versions.clear()
+    _rankings.clear()
+
+
+def ranking_builds() -> int:
+    """How many rankings this process has computed: what the cache saved is visible in tests."""
+    return _rankings.builds
