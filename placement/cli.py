@@ -125,11 +125,11 @@ def _national_demo(scale: float) -> dict[str, int]:
 
     clock = demo_national.Clock()
     with clock.part("generating records"):
-        data = demo_national.generate(scale)
+        regions = demo_national.generate(scale)
     with click.progressbar(
-        length=demo_national.row_count(data), label="Loading the national demo", width=30
+        length=demo_national.row_count(regions), label="Loading the national demo", width=30
     ) as bar:
-        counts = demo_national.load(db.session, data, progress=bar.update, clock=clock)
+        counts = demo_national.load(db.session, regions, progress=bar.update, clock=clock)
     with clock.part("commit"):
         db.session.commit()
     for part, seconds in clock.parts:

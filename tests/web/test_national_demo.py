@@ -77,16 +77,22 @@ def _count_users_without_password(url: str) -> int:
     )
 
 
-def test_loading_reports_progress_for_every_row_it_inserts(tmp_path: Path):
+def test_regions_load_with_unique_accounts_and_progress_for_every_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(demo_national, "ORGANISATIONS_PER_REGION", 5)
     app = create_app(app_config(f"sqlite:///{tmp_path / 'progress.sqlite'}"))
-    data = demo_national.generate(0.002, seed=7)
+    regions = demo_national.generate(0.002, seed=7)
+    assert len(regions) == 3  # 16 organisations in regions of about 5
     ticks: list[int] = []
     with app.app_context():
         db.create_all()
-        counts = demo_national.load(db.session, data, progress=ticks.append)
+        counts = demo_national.load(db.session, regions, progress=ticks.append)
         db.session.commit()
         students = db.session.execute(select(func.count()).select_from(StudentProfile)).scalar()
+        roles = db.session.execute(select(func.count()).select_from(PlacementRole)).scalar()
         db.engine.dispose()
-    assert sum(ticks) == demo_national.row_count(data)
+    assert sum(ticks) == demo_national.row_count(regions)
     assert counts["students"] == students == 100
-    assert demo_national.generate(0.002, seed=7) == data
+    assert counts["roles"] == roles == 42
+    assert demo_national.generate(0.002, seed=7) == regions
