@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, joinedload
 from werkzeug.wrappers import Response
 
 from placement import reference
@@ -22,6 +22,8 @@ from placement.models import MatchingRound, Offer, PlacementRole, Proposal, Skil
 from placement.models.rounds import PROPOSAL_STATUSES
 from placement.security import LARGEST_ID
 from placement.services import mail, offers, review, rounds, snapshot, verification
+
+LISTED = 50
 
 
 def load_round(round_id: int) -> MatchingRound:
@@ -206,17 +208,20 @@ def _detail_page(
     context: dict[str, Any] = {"round": matching_round, "confirm": ConfirmForm()}
     if matching_round.status == "completed":
         facts = review.facts(db.session, matching_round)
-        unmatched_ids = [student for student, _ in facts.unmatched]
-        unfilled_ids = [role for role, _ in facts.unfilled]
-        people = {p.id: p for p in _profiles(unmatched_ids)}
-        places = {r.id: r for r in _roles(unfilled_ids)}
+        # At national size thousands go unmatched: the page lists the first few of each.
+        unmatched_shown = facts.unmatched[:LISTED]
+        unfilled_shown = facts.unfilled[:LISTED]
+        people = {p.id: p for p in _profiles([student for student, _ in unmatched_shown])}
+        places = {r.id: r for r in _roles([role for role, _ in unfilled_shown])}
         context.update(
             _review(matching_round, decide_form, source),
             summary=facts.summary,
             decide=decide_form,
             page_errors=bool(decide_form.errors),
-            unmatched=[(people.get(s), s, why) for s, why in facts.unmatched],
-            unfilled=[(places.get(r), left) for r, left in facts.unfilled],
+            unmatched=[(people.get(s), s, why) for s, why in unmatched_shown],
+            unmatched_total=len(facts.unmatched),
+            unfilled=[(places.get(r), left) for r, left in unfilled_shown],
+            unfilled_total=len(facts.unfilled),
             boroughs=reference.boroughs(),
             universities=reference.universities(),
             other_rounds=[
@@ -245,9 +250,12 @@ def _profiles(ids: list[int]) -> list[StudentProfile]:
 def _roles(ids: list[int]) -> list[PlacementRole]:
     if not ids:
         return []
-    return list(
-        db.session.execute(select(PlacementRole).where(PlacementRole.id.in_(ids))).scalars()
+    query = (
+        select(PlacementRole)
+        .where(PlacementRole.id.in_(ids))
+        .options(joinedload(PlacementRole.organisation))
     )
+    return list(db.session.execute(query).scalars())
 
 
 def _decide_one(proposal_id: int, approve: bool, reason: str) -> str | None:

@@ -225,13 +225,23 @@ def _in(column: Any, ids: list[int]) -> ColumnElement[bool]:
     return column.in_(bindparam("ids_" + column.key, ids, expanding=True, literal_execute=True))
 
 
-def _filtered(round_id: int, filters: Filters, facts_: RoundFacts) -> Select[Any]:
-    query = (
-        select(Proposal.id)
-        .join(PlacementRole, Proposal.role_id == PlacementRole.id)
-        .join(Organisation, PlacementRole.organisation_id == Organisation.id)
-        .where(Proposal.round_id == round_id)
+def _needs_roles(filters: Filters) -> bool:
+    return bool(filters.organisation or filters.sector or filters.borough) or (
+        filters.sort == "organisation"
     )
+
+
+def _joined(query: Select[Any], filters: Filters) -> Select[Any]:
+    """Join the role and its organisation only when a filter or the sort reads them."""
+    if not _needs_roles(filters):
+        return query
+    return query.join(PlacementRole, Proposal.role_id == PlacementRole.id).join(
+        Organisation, PlacementRole.organisation_id == Organisation.id
+    )
+
+
+def _filtered(round_id: int, filters: Filters, facts_: RoundFacts) -> Select[Any]:
+    query = _joined(select(Proposal.id), filters).where(Proposal.round_id == round_id)
     conditions: list[ColumnElement[bool]] = []
     if filters.status:
         conditions.append(Proposal.status == filters.status)
@@ -265,12 +275,11 @@ def _seek(
     return query.where(or_(key < mark[0], and_(key == mark[0], Proposal.id < mark[1])))
 
 
-def _mark(session: Session, round_id: int, key: ColumnElement[Any], proposal_id: int) -> Any:
-    query = (
-        select(key, Proposal.id)
-        .join(PlacementRole, Proposal.role_id == PlacementRole.id)
-        .join(Organisation, PlacementRole.organisation_id == Organisation.id)
-        .where(Proposal.round_id == round_id, Proposal.id == proposal_id)
+def _mark(
+    session: Session, round_id: int, key: ColumnElement[Any], proposal_id: int, filters: Filters
+) -> Any:
+    query = _joined(select(key, Proposal.id), filters).where(
+        Proposal.round_id == round_id, Proposal.id == proposal_id
     )
     found = session.execute(query).first()
     return tuple(found) if found else None
@@ -292,7 +301,7 @@ def page(
     # "Forwards" walks the order shown on screen; descending order is ascending read backwards.
     shown_ascending = not filters.descending
     cursor = after if after is not None else before
-    mark = _mark(session, matching_round.id, key, cursor) if cursor is not None else None
+    mark = _mark(session, matching_round.id, key, cursor, filters) if cursor is not None else None
     going_back = mark is not None and before is not None and after is None
     query = base
     if mark is not None:
@@ -308,8 +317,8 @@ def page(
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     if not ids:
         return Page([], total, 0, mark is not None, False)
-    first_mark = _mark(session, matching_round.id, key, ids[0])
-    last_mark = _mark(session, matching_round.id, key, ids[-1])
+    first_mark = _mark(session, matching_round.id, key, ids[0], filters)
+    last_mark = _mark(session, matching_round.id, key, ids[-1], filters)
     earlier = _seek(base, key, first_mark, forwards=not shown_ascending)
     later = _seek(base, key, last_mark, forwards=shown_ascending)
     before_count = session.execute(select(func.count()).select_from(earlier.subquery())).scalar()
