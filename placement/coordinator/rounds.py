@@ -49,8 +49,12 @@ def skill_labels() -> dict[str, str]:
 
 @bp.route("/rounds", endpoint="rounds")
 def rounds_list() -> str:
-    found = db.session.execute(select(MatchingRound).order_by(MatchingRound.id.desc())).scalars()
-    listed = [(item, rounds.summary(item.result)) for item in found]
+    found = db.session.execute(
+        select(MatchingRound)
+        .options(defer(MatchingRound.snapshot), defer(MatchingRound.result))
+        .order_by(MatchingRound.id.desc())
+    ).scalars()
+    listed = [(item, review.summary(db.session, item)) for item in found]
     return render_template("coordinator/rounds/index.html", rounds=listed)
 
 

@@ -7,8 +7,6 @@ is read once per round and process (completed rounds never change) and kept in a
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -16,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, defer, joinedload
 
+from placement.cache import BoundedCache
 from placement.models import MatchingRound, Organisation, PlacementRole, Proposal, StudentProfile
 from placement.models.rounds import PROPOSAL_STATUSES
 from placement.services import rounds, snapshot
@@ -129,32 +128,8 @@ class RoundFacts:
         return sorted(student for student, (mine, _) in self.ranks.items() if mine)
 
 
-class _FactsCache:
-    """A small least-recently-used cache of RoundFacts, safe across a server's threads."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[int, str], RoundFacts] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[int, str], build: Callable[[], RoundFacts]) -> RoundFacts:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        built = build()
-        with self._lock:
-            self._items[key] = built
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return built
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_facts = _FactsCache(_CACHED_ROUNDS)
+_facts: BoundedCache[tuple[int, str], RoundFacts] = BoundedCache(_CACHED_ROUNDS)
+_summaries: BoundedCache[tuple[int, str], dict[str, Any]] = BoundedCache(64)
 
 
 def load_round(session: Session, round_id: int) -> MatchingRound | None:
@@ -208,8 +183,23 @@ def facts(session: Session, matching_round: MatchingRound) -> RoundFacts:
     return _facts.get(key, build)
 
 
+def summary(session: Session, matching_round: MatchingRound) -> dict[str, Any]:
+    """The round's summary (rounds.summary), reading its result document once per process."""
+    if matching_round.status != "completed":
+        return {}
+
+    def build() -> dict[str, Any]:
+        result = session.execute(
+            select(MatchingRound.result).where(MatchingRound.id == matching_round.id)
+        ).scalar()
+        return rounds.summary(result)
+
+    return _summaries.get((matching_round.id, matching_round.result_sha256 or ""), build)
+
+
 def clear_cache() -> None:
     _facts.clear()
+    _summaries.clear()
 
 
 def _sort_key(sort: str) -> ColumnElement[Any]:
