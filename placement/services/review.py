@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, defer, joinedload
 from placement.cache import BoundedCache
 from placement.models import MatchingRound, Organisation, PlacementRole, Proposal, StudentProfile
 from placement.models.rounds import PROPOSAL_STATUSES
-from placement.services import rounds, snapshot
+from placement.services import equity, rounds, snapshot
 
 PAGE_SIZE = 50
 SORTS = ("score", "student", "organisation")
@@ -179,7 +179,7 @@ def facts(session: Session, matching_round: MatchingRound) -> RoundFacts:
             ranks=proposal_ranks(document, [tuple(pair) for pair in pairs]),
         )
 
-    key = (matching_round.id, f"{matching_round.snapshot_sha256}:{matching_round.result_sha256}")
+    key = (matching_round.id, f"{matching_round.snapshot_sha256}:{equity.identity(matching_round)}")
     return _facts.get(key, build)
 
 
@@ -194,7 +194,7 @@ def summary(session: Session, matching_round: MatchingRound) -> dict[str, Any]:
         ).scalar()
         return rounds.summary(result)
 
-    return _summaries.get((matching_round.id, matching_round.result_sha256 or ""), build)
+    return _summaries.get(equity.identity(matching_round), build)
 
 
 def clear_cache() -> None:
