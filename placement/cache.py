@@ -33,6 +33,14 @@ class BoundedCache(Generic[K, V]):
                 self._items.popitem(last=False)
         return value
 
+    def peek(self, key: K) -> V | None:
+        """The value if present (and now most recently used), else None; never builds."""
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()

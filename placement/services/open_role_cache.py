@@ -11,12 +11,17 @@ an organisation marks or unmarks a student. Each process keeps the latest two ve
 The student's ranking over every open role (the engine's ``explain_student``) is then kept per
 data version and per student (their snapshot entry, hashed) in a bounded least-recently-used cache,
 so paging and filtering never score all roles again; a page explains only the roles it shows.
+Above ``INLINE_LIMIT`` open roles (national size: the engine takes seconds for one student against
+20,000 roles) a missing ranking is computed by one background thread per process instead of in the
+request; until it is ready the page lists roles by start date and says so.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -31,6 +36,11 @@ from placement.services import snapshot
 
 VERSIONS_KEPT = 2
 RANKINGS_KEPT = 512
+INLINE_LIMIT = 2_000
+
+_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="role-ranking")
+_queued: set[tuple[Any, ...]] = set()
+_queued_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -134,15 +144,44 @@ def _student_document(profile: StudentProfile, open_roles: OpenRoles) -> dict[st
     return snapshot.student_entry(profile, keys)
 
 
-def ranking(profile: StudentProfile, open_roles: OpenRoles) -> tuple[int, ...]:
-    """Every open role id, best fit for the student first (the engine's order), cached."""
+def ranking(profile: StudentProfile, open_roles: OpenRoles) -> tuple[int, ...] | None:
+    """Every open role id, best fit for the student first (the engine's order), cached.
+
+    None while a national-size ranking is being computed in the background.
+    """
     student = _student_document(profile, open_roles)
     marked = sorted(open_roles.interests.get(profile.id, frozenset()))
     fingerprint = hashlib.sha256(
         json.dumps([student, marked], sort_keys=True, default=str).encode()
     ).hexdigest()
     key = (open_roles.version, profile.id, fingerprint)
-    return _rankings.get(key, lambda: _rank(student, marked, open_roles))
+    if len(open_roles.ids) <= INLINE_LIMIT:
+        return _rankings.get(key, lambda: _rank(student, marked, open_roles))
+    found = _rankings.peek(key)
+    if found is None:
+        _queue(key, student, marked, open_roles)
+    return found
+
+
+def _queue(key: tuple[Any, ...], student: dict, marked: list[int], open_roles: OpenRoles) -> None:
+    with _queued_lock:
+        if key in _queued:
+            return
+        _queued.add(key)
+
+    def work() -> None:
+        try:
+            _rankings.get(key, lambda: _rank(student, marked, open_roles))
+        finally:
+            with _queued_lock:
+                _queued.discard(key)
+
+    _background.submit(work)
+
+
+def wait_for_background() -> None:
+    """Block until every queued ranking is done (tests, and scripts that warm the cache)."""
+    _background.submit(lambda: None).result()
 
 
 def _rank(student: dict[str, Any], marked: list[int], open_roles: OpenRoles) -> tuple[int, ...]:

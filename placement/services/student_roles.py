@@ -61,6 +61,8 @@ class RolesPage:
     page: int
     pages: int
     fit: dict[int, Fit]
+    # The ranking against every open role is being worked out: roles are in date order for now.
+    ranking_pending: bool = False
 
     @property
     def first(self) -> int:
@@ -82,14 +84,16 @@ def roles_page(
     """The page's roles: ranked against every open role from the per-version cache."""
     cached = open_role_cache.current(session)
     kept = set(open_role_cache.filtered(cached, filters))
-    if can_fit(profile):
-        order = [role_id for role_id in open_role_cache.ranking(profile, cached) if role_id in kept]
+    ranked = open_role_cache.ranking(profile, cached) if can_fit(profile) else None
+    if ranked is not None:
+        order = [role_id for role_id in ranked if role_id in kept]
     else:
         order = sorted(kept, key=lambda role_id: (*cached.by_date[role_id], role_id))
     pages = max(ceil(len(order) / PER_PAGE), 1)
     page = min(max(page, 1), pages)
     shown = _roles_by_id(session, order[(page - 1) * PER_PAGE : page * PER_PAGE])
-    return RolesPage(shown, len(order), page, pages, fits(session, profile, shown))
+    pending = ranked is None and can_fit(profile)
+    return RolesPage(shown, len(order), page, pages, fits(session, profile, shown), pending)
 
 
 def open_roles(session: Session, filters: dict[str, str] | None = None) -> list[PlacementRole]:

@@ -88,6 +88,7 @@ def roles() -> str:
         first=found.first,
         fit=found.fit,
         fit_message=_fit_message(profile),
+        ranking_pending=found.ranking_pending,
         ranks=_ranks(profile),
         pagination=_pagination(page, found.pages, filters),
         query=urlencode({**filters, "page": page}) if filters or page > 1 else "",

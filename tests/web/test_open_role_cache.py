@@ -102,3 +102,28 @@ def test_the_cache_keeps_at_most_its_size_and_drops_the_least_recently_used():
     assert cache.builds == 3
     assert cache.get(1, lambda: "rebuilt") == "value 1"
     assert cache.get(2, lambda: "rebuilt") == "rebuilt"
+
+
+def test_above_the_inline_limit_a_ranking_is_made_in_the_background_and_the_page_says_so(
+    app, client, monkeypatch
+):
+    monkeypatch.setattr(open_role_cache, "INLINE_LIMIT", 1)
+    profile = create_student(skills=_skills_of_student())
+    organisation, _ = create_organisation()
+    create_role(organisation, title="Early start", skills={"figma": (1, 1, False)})
+    create_role(
+        organisation,
+        title="Best fit",
+        start_date=date(2027, 7, 5),
+        skills={"python": (3, 3, True), "sql": (2, 2, False)},
+    )
+    db.session.commit()
+    sign_in(client, profile.user.email, PASSWORD)
+    first = text_of(client.get("/student/roles"))
+    assert "We are working out how well each of the open roles fits you" in first
+    assert first.index("Early start") < first.index("Best fit")  # date order meanwhile
+    open_role_cache.wait_for_background()
+    ranked = text_of(client.get("/student/roles"))
+    assert "We are working out" not in ranked
+    assert ranked.index("Best fit") < ranked.index("Early start")
+    assert open_role_cache.ranking_builds() == 1
