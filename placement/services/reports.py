@@ -152,6 +152,11 @@ def _distinct(session: Session, column, *conditions) -> set[int]:  # type: ignor
     return set(session.execute(select(column).where(*conditions).distinct()).scalars())
 
 
+def cohort_size(session: Session) -> int:
+    """How many student profiles there are: the dashboard's measure of the programme's size."""
+    return _count(session, select(func.count(StudentProfile.id)))
+
+
 def funnel(session: Session) -> list[Stage]:
     """How many students reached each stage, from registering to completing a placement."""
     registered = _distinct(session, StudentProfile.id)
