@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -144,10 +145,13 @@ def _student_document(profile: StudentProfile, open_roles: OpenRoles) -> dict[st
     return snapshot.student_entry(profile, keys)
 
 
-def ranking(profile: StudentProfile, open_roles: OpenRoles) -> tuple[int, ...] | None:
+def ranking(
+    profile: StudentProfile, open_roles: OpenRoles, *, background: bool = True
+) -> tuple[int, ...] | None:
     """Every open role id, best fit for the student first (the engine's order), cached.
 
-    None while a national-size ranking is being computed in the background.
+    None while a national-size ranking is being computed in the background, or when
+    ``background`` is False and there are too many open roles to rank in a request.
     """
     student = _student_document(profile, open_roles)
     marked = sorted(open_roles.interests.get(profile.id, frozenset()))
@@ -158,7 +162,7 @@ def ranking(profile: StudentProfile, open_roles: OpenRoles) -> tuple[int, ...] |
     if len(open_roles.ids) <= INLINE_LIMIT:
         return _rankings.get(key, lambda: _rank(student, marked, open_roles))
     found = _rankings.peek(key)
-    if found is None:
+    if found is None and background:
         _queue(key, student, marked, open_roles)
     return found
 
@@ -170,6 +174,7 @@ def _queue(key: tuple[Any, ...], student: dict, marked: list[int], open_roles: O
         _queued.add(key)
 
     def work() -> None:
+        _lower_priority()
         try:
             _rankings.get(key, lambda: _rank(student, marked, open_roles))
         finally:
@@ -177,6 +182,14 @@ def _queue(key: tuple[Any, ...], student: dict, marked: list[int], open_roles: O
                 _queued.discard(key)
 
     _background.submit(work)
+
+
+def _lower_priority() -> None:
+    """Let requests go first: on Linux a thread has its own nice value."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (AttributeError, OSError):  # not Linux, or not allowed: run at the usual priority
+        return
 
 
 def wait_for_background() -> None:

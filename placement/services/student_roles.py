@@ -63,6 +63,8 @@ class RolesPage:
     fit: dict[int, Fit]
     # The ranking against every open role is being worked out: roles are in date order for now.
     ranking_pending: bool = False
+    # Too many open roles to rank, and background ranking is switched off: date order.
+    not_ranked: bool = False
 
     @property
     def first(self) -> int:
@@ -79,12 +81,24 @@ def open_role_ids(session: Session) -> set[int]:
 
 
 def roles_page(
-    session: Session, profile: StudentProfile, filters: dict[str, str], page: int
+    session: Session,
+    profile: StudentProfile,
+    filters: dict[str, str],
+    page: int,
+    *,
+    background: bool = True,
 ) -> RolesPage:
-    """The page's roles: ranked against every open role from the per-version cache."""
+    """The page's roles: ranked against every open role from the per-version cache.
+
+    ``background`` False: above the cache's inline limit roles are not ranked at all.
+    """
     cached = open_role_cache.current(session)
     kept = set(open_role_cache.filtered(cached, filters))
-    ranked = open_role_cache.ranking(profile, cached) if can_fit(profile) else None
+    ranked = (
+        open_role_cache.ranking(profile, cached, background=background)
+        if can_fit(profile)
+        else None
+    )
     if ranked is not None:
         order = [role_id for role_id in ranked if role_id in kept]
     else:
@@ -92,8 +106,11 @@ def roles_page(
     pages = max(ceil(len(order) / PER_PAGE), 1)
     page = min(max(page, 1), pages)
     shown = _roles_by_id(session, order[(page - 1) * PER_PAGE : page * PER_PAGE])
-    pending = ranked is None and can_fit(profile)
-    return RolesPage(shown, len(order), page, pages, fits(session, profile, shown), pending)
+    unranked = ranked is None and can_fit(profile)
+    fit = fits(session, profile, shown)
+    return RolesPage(
+        shown, len(order), page, pages, fit, unranked and background, unranked and not background
+    )
 
 
 def open_roles(session: Session, filters: dict[str, str] | None = None) -> list[PlacementRole]:

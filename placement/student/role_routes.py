@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -77,7 +77,13 @@ def roles() -> str:
     profile = current_profile()
     form = _filter_form()
     filters = form.chosen()
-    found = student_roles.roles_page(db.session, profile, filters, _page_number())
+    found = student_roles.roles_page(
+        db.session,
+        profile,
+        filters,
+        _page_number(),
+        background=current_app.config.get("ROLE_RANKING", "background") == "background",
+    )
     page = found.page
     return render_template(
         "student/roles.html",
@@ -89,6 +95,7 @@ def roles() -> str:
         fit=found.fit,
         fit_message=_fit_message(profile),
         ranking_pending=found.ranking_pending,
+        not_ranked=found.not_ranked,
         ranks=_ranks(profile),
         pagination=_pagination(page, found.pages, filters),
         query=urlencode({**filters, "page": page}) if filters or page > 1 else "",

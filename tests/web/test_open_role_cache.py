@@ -127,3 +127,21 @@ def test_above_the_inline_limit_a_ranking_is_made_in_the_background_and_the_page
     assert "We are working out" not in ranked
     assert ranked.index("Best fit") < ranked.index("Early start")
     assert open_role_cache.ranking_builds() == 1
+
+
+def test_with_background_ranking_off_a_large_list_is_in_date_order_and_says_so(
+    app, client, monkeypatch
+):
+    monkeypatch.setattr(open_role_cache, "INLINE_LIMIT", 1)
+    app.config["ROLE_RANKING"] = "off"
+    profile = create_student(skills=_skills_of_student())
+    organisation, _ = create_organisation()
+    create_role(organisation, title="Early start", skills={"figma": (1, 1, False)})
+    create_role(organisation, title="Best fit", start_date=date(2027, 7, 5))
+    db.session.commit()
+    sign_in(client, profile.user.email, PASSWORD)
+    page = text_of(client.get("/student/roles"))
+    assert "Roles are listed by start date, each with how well it fits you" in page
+    assert page.index("Early start") < page.index("Best fit")
+    open_role_cache.wait_for_background()
+    assert open_role_cache.ranking_builds() == 0
