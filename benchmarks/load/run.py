@@ -2,7 +2,7 @@
 
     python benchmarks/load/run.py --database sqlite --seconds 60
     python benchmarks/load/run.py --database postgresql --seconds 60
-    python benchmarks/load/run.py --size national --seconds 60 [--reuse]
+    python benchmarks/load/run.py --size national --seconds 60 [--reuse] [--warmup 60]
 
 PostgreSQL uses the database `bench` (BENCH_DATABASE_URL to change it), dropped and created
 again. National mode uses `national_demo` (NATIONAL_DATABASE_URL to change it), filled by
@@ -241,6 +241,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument(
+        "--warmup",
+        type=int,
+        default=0,
+        help="seconds of the same load before the measured run, not counted (fills caches)",
+    )
+    parser.add_argument(
         "--schema",
         choices=["migrations", "create-all"],
         default="migrations",
@@ -263,6 +269,10 @@ def main() -> None:
     print(f"gunicorn {args.workers} sync workers on 127.0.0.1:{port}; {args.users} people")
     server = start_gunicorn(url, port, args.workers, folder)
     try:
+        if args.warmup:
+            print(f"warm-up: {args.warmup} s of the same load, not counted")
+            (folder / "warmup").mkdir()
+            run_locust(port, args.warmup, args.users, accounts, folder / "warmup")
         stats = run_locust(port, args.seconds, args.users, accounts, folder)
     finally:
         server.terminate()
