@@ -79,7 +79,20 @@ def load_reference_data() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Prepare the database and exit.")
-def demo(host: str, port: int, no_serve: bool) -> None:
+@click.option(
+    "--size",
+    type=click.Choice(["programme", "national"]),
+    default="programme",
+    show_default=True,
+    help="programme: 600 students; national: 50,000 students and about 21,000 roles.",
+)
+@click.option(
+    "--scale",
+    type=click.FloatRange(0.0001, 1.0),
+    default=1.0,
+    help="With --size national: a fraction of the national counts, for trials.",
+)
+def demo(host: str, port: int, no_serve: bool, size: str, scale: float) -> None:
     """Serve the service with made-up demo data and one account per role."""
     from placement import create_app
     from placement.services import demo as demo_service
@@ -103,7 +116,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
                 "unset DATABASE_URL to use a fresh SQLite file, or point it at an empty one."
             )
         upgrade(directory=current_app.extensions["migrate"].directory)
-        counts = demo_service.load(db.session)
+        counts = _national_demo(scale) if size == "national" else demo_service.load(db.session)
         university, api_token = demo_service.university_partner(db.session)
         db.session.commit()
     click.echo("Demo data: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
@@ -117,3 +130,23 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     embedded.start(app)  # background work in this process: no Redis needed
     click.echo(f"Serving the demo on http://{host}:{port} (press Ctrl+C to stop).")
     run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
+
+
+def _national_demo(scale: float) -> dict[str, int]:
+    """Generate and bulk-load the national demo, with a progress bar and each part's time."""
+    from placement import demo_national
+
+    clock = demo_national.Clock()
+    with clock.part("generating records"):
+        regions = demo_national.generate(scale)
+    with click.progressbar(
+        length=demo_national.row_count(regions), label="Loading the national demo", width=30
+    ) as bar:
+        counts = demo_national.load(db.session, regions, progress=bar.update, clock=clock)
+    with clock.part("commit"):
+        db.session.commit()
+    for part, seconds in clock.parts:
+        click.echo(f"  {part}: {seconds:.1f} s")
+    click.echo(f"  total: {sum(seconds for _, seconds in clock.parts):.1f} s")
+    click.echo("Generated accounts have no password; only the accounts below can sign in.")
+    return counts

@@ -18,6 +18,7 @@ from pathlib import Path
 from locust import HttpUser, between, constant, task
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+NEXT = re.compile(r'href="([^"]+)"\s+rel="next"')
 ACCOUNTS = json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text(encoding="utf-8"))
 _next = {role: itertools.cycle(people) for role, people in ACCOUNTS.items()}
 _lock = threading.Lock()
@@ -150,6 +151,33 @@ class Coordinator(SignedInUser):
     @task(1)
     def reports(self) -> None:
         self.client.get("/coordinator/reports")
+
+    @task(1)
+    def offers(self) -> None:
+        self.client.get("/coordinator/offers")
+
+    @task(1)
+    def audit(self) -> None:
+        self.client.get("/coordinator/audit")
+
+    @task(3)
+    def round_review(self) -> None:
+        """The newest round's first page, a filtered page and the page after it."""
+        if not hasattr(self, "round_url"):
+            found = links(self.client.get("/coordinator/rounds").text, r"/coordinator/rounds/\d+")
+            self.round_url = max(found, key=lambda url: int(url.rsplit("/", 1)[1]), default="")
+        if not self.round_url:
+            return
+        first = self.client.get(self.round_url, name="/coordinator/rounds/[id]")
+        self.client.get(
+            self.round_url + "?status=proposed&score_min=0.5&sort=organisation",
+            name="/coordinator/rounds/[id]?filters",
+        )
+        following = NEXT.search(first.text)
+        if following:
+            self.client.get(
+                following.group(1).replace("&amp;", "&"), name="/coordinator/rounds/[id]?after="
+            )
 
 
 class Monitor(HttpUser):

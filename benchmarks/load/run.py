@@ -2,10 +2,14 @@
 
     python benchmarks/load/run.py --database sqlite --seconds 60
     python benchmarks/load/run.py --database postgresql --seconds 60
+    python benchmarks/load/run.py --size national --seconds 60 [--reuse] [--warmup 60]
 
 PostgreSQL uses the database `bench` (BENCH_DATABASE_URL to change it), dropped and created
-again. Prints p50, p95, p99 and the error rate per page and overall, and each page's figures as
-a ratio of /healthz measured in the same run. Not part of the test suite.
+again. National mode uses `national_demo` (NATIONAL_DATABASE_URL to change it), filled by
+`placement demo --size national` plus a stored national round for the review pages
+(national_round.py); `--reuse` keeps a database that already holds them (loading takes minutes).
+Prints p50, p95, p99 and the error rate per page and overall, and each page's figures as a ratio
+of /healthz measured in the same run. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -42,17 +47,54 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+NATIONAL_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/national_demo"
+
+
+def holds_national_data(url: str) -> bool:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT count(*) FROM student_profiles")).scalar()
+            rounds = connection.execute(text("SELECT count(*) FROM matching_rounds")).scalar()
+    except SQLAlchemyError:  # no such database or table yet: not loaded
+        return False
+    finally:
+        engine.dispose()
+    return bool(rows and rows >= 10_000 and rounds)
+
+
+def national_database(folder: Path, reuse: bool) -> str:
+    """The national database: reused when asked and loaded, else made again and loaded."""
+    url = os.environ.get("NATIONAL_DATABASE_URL", NATIONAL_URL)
+    if reuse and holds_national_data(url):
+        print("Reusing the national database", make_url(url).database)
+        return url
+    recreate(make_url(url))
+    env = {**os.environ, "DATABASE_URL": url}
+    command = [BIN / "placement", "demo", "--size", "national", "--no-serve"]
+    subprocess.run(command, check=True, env=env, cwd=folder)
+    sys.path.insert(0, str(HERE))
+    from national_round import store
+
+    store(url)
+    return url
+
+
+def recreate(url) -> None:  # type: ignore[no-untyped-def]
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    admin.dispose()
+
+
 def database_url(kind: str, folder: Path) -> str:
     if kind == "sqlite":
         return f"sqlite:///{folder / 'bench.sqlite'}"
     url = make_url(
         os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench")
     )
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-    admin.dispose()
+    recreate(url)
     return url.render_as_string(hide_password=False)
 
 
@@ -74,9 +116,10 @@ def load_demo(url: str, folder: Path, schema: str) -> None:
         db.engine.dispose()
 
 
-def prepare(url: str, folder: Path, schema: str) -> Path:
+def prepare(url: str, folder: Path, schema: str, load: bool = True) -> Path:
     """The demo data, plus known passwords for 50 students, 20 members and 3 coordinators."""
-    load_demo(url, folder, schema)
+    if load:
+        load_demo(url, folder, schema)
     from placement.models import StudentProfile, User
 
     engine = create_engine(url)
@@ -92,11 +135,13 @@ def prepare(url: str, folder: Path, schema: str) -> Path:
             rows = connection.execute(query.order_by(User.id).limit(count)).all()
             for number in range(len(rows), count):  # the demo has one coordinator
                 email = f"load.{role}{number}@example.org"
-                connection.execute(
-                    User.__table__.insert().values(
-                        email=email, role=role, session_token=f"load-{number}", active=True
+                exists = connection.execute(select(User.id).where(User.email == email)).first()
+                if not exists:  # a reused national database has them from an earlier run
+                    connection.execute(
+                        User.__table__.insert().values(
+                            email=email, role=role, session_token=f"load-{number}", active=True
+                        )
                     )
-                )
                 rows.append((None, email))
             emails = [email for _id, email in rows]
             connection.execute(
@@ -119,6 +164,7 @@ def start_gunicorn(url: str, port: int, workers: int, folder: Path) -> subproces
         "SESSION_COOKIE_SECURE": "0",
         "HSTS": "0",
         "MAIL_BACKEND": "locmem",
+        "ROLE_RANKING": os.environ.get("ROLE_RANKING", "background"),
     }
     command = [BIN / "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
     log = (folder / "gunicorn.log").open("w")
@@ -181,10 +227,25 @@ def report(stats: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--size",
+        choices=["programme", "national"],
+        default="programme",
+        help="national: 50,000 students on PostgreSQL (national_demo), with a stored round",
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="national: keep an already loaded national database"
+    )
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=0,
+        help="seconds of the same load before the measured run, not counted (fills caches)",
+    )
     parser.add_argument(
         "--schema",
         choices=["migrations", "create-all"],
@@ -194,13 +255,24 @@ def main() -> None:
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="placement-load-"))
-    url = database_url(args.database, folder)
-    accounts = prepare(url, folder, args.schema)
+    if args.size == "national":
+        url = national_database(folder, args.reuse)
+        accounts = prepare(url, folder, args.schema, load=False)
+        args.database = "postgresql (national)"
+    else:
+        url = database_url(args.database, folder)
+        accounts = prepare(url, folder, args.schema)
     port = free_port()
+    load = " ".join(Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3])
+    print(f"load average before the run: {load}")
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; {args.database};")
     print(f"gunicorn {args.workers} sync workers on 127.0.0.1:{port}; {args.users} people")
     server = start_gunicorn(url, port, args.workers, folder)
     try:
+        if args.warmup:
+            print(f"warm-up: {args.warmup} s of the same load, not counted")
+            (folder / "warmup").mkdir()
+            run_locust(port, args.warmup, args.users, accounts, folder / "warmup")
         stats = run_locust(port, args.seconds, args.users, accounts, folder)
     finally:
         server.terminate()

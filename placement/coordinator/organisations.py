@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from placement import reference
@@ -12,7 +14,7 @@ from placement.coordinator.forms import ConfirmForm, ReasonForm
 from placement.errors import Conflict, ValidationFailed
 from placement.extensions import db
 from placement.models import Organisation
-from placement.services import mail, verification
+from placement.services import mail, review, verification
 
 
 def load_organisation(organisation_id: int) -> Organisation:
@@ -22,9 +24,21 @@ def load_organisation(organisation_id: int) -> Organisation:
 
 @bp.route("/organisations")
 def organisations() -> str:
+    found = verification.organisations_page(
+        db.session,
+        after=review.cursor(request.args.get("after")),
+        before=review.cursor(request.args.get("before")),
+    )
+    pagination: dict[str, Any] = {}
+    if found.previous_before:
+        pagination["previous"] = {"href": url_for(".organisations", before=found.previous_before)}
+    if found.next_after:
+        pagination["next"] = {"href": url_for(".organisations", after=found.next_after)}
     return render_template(
         "coordinator/organisations/index.html",
-        organisations=verification.organisations(db.session),
+        organisations=found.rows,
+        counts=verification.organisation_counts(db.session),
+        pagination=pagination,
         boroughs=reference.boroughs(),
     )
 

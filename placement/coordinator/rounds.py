@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import defer, joinedload
 from werkzeug.wrappers import Response
 
 from placement import reference
@@ -18,13 +21,11 @@ from placement.extensions import db
 from placement.jobs import queue
 from placement.models import MatchingRound, Offer, PlacementRole, Proposal, Skill, StudentProfile
 from placement.models._types import utcnow
-from placement.services import mail, offers, rounds, snapshot, verification
+from placement.models.rounds import PROPOSAL_STATUSES
+from placement.security import LARGEST_ID
+from placement.services import mail, offers, review, rounds, snapshot, verification
 
-SORTS = {
-    "score": lambda row: row["proposal"].score,
-    "student": lambda row: row["proposal"].student_id,
-    "organisation": lambda row: row["proposal"].role.organisation.name.lower(),
-}
+LISTED = 50
 
 
 STAGE_NAMES = {
@@ -49,8 +50,13 @@ def _delayed(matching_round: MatchingRound) -> bool:
 
 
 def load_round(round_id: int) -> MatchingRound:
-    """Any coordinator may see any round."""
-    return get_or_404(MatchingRound, round_id)
+    """Any coordinator may see any round; its large documents load only when read."""
+    if not 0 <= round_id <= LARGEST_ID:
+        abort(404)
+    found = review.load_round(db.session, round_id)
+    if found is None:
+        abort(404)
+    return found
 
 
 def load_proposal(matching_round: MatchingRound, proposal_id: int) -> Proposal:
@@ -66,8 +72,12 @@ def skill_labels() -> dict[str, str]:
 
 @bp.route("/rounds", endpoint="rounds")
 def rounds_list() -> str:
-    found = db.session.execute(select(MatchingRound).order_by(MatchingRound.id.desc())).scalars()
-    listed = [(item, rounds.summary(item.result)) for item in found]
+    found = db.session.execute(
+        select(MatchingRound)
+        .options(defer(MatchingRound.snapshot), defer(MatchingRound.result))
+        .order_by(MatchingRound.id.desc())
+    ).scalars()
+    listed = [(item, review.summary(db.session, item)) for item in found]
     return render_template("coordinator/rounds/index.html", rounds=listed)
 
 
@@ -134,61 +144,98 @@ def round_status(round_id: int) -> dict[str, Any]:
     }
 
 
-def _filters() -> dict[str, Any]:
-    args = request.args
-    try:
-        low = float(args.get("low", "")) if args.get("low") else None
-    except ValueError:
-        low = None
-    try:
-        organisation = int(args.get("organisation", "")) if args.get("organisation") else None
-    except ValueError:
-        organisation = None
-    return {
-        "low": low,
-        "not_preferred": args.get("not_preferred") == "1",
-        "organisation": organisation,
-        "borough": args.get("borough") or None,
-        "sort": args.get("sort") if args.get("sort") in SORTS else "score",
-        "descending": args.get("order", "desc") != "asc",
-    }
+def _view_args(source: Mapping[str, str]) -> dict[str, str]:
+    """The review's filters and page position from a query string, cleaned, for links."""
+    args = review.Filters.from_args(source).query_args()
+    for name in ("after", "before"):
+        position = review.cursor(source.get(name))
+        if position is not None:
+            args[name] = str(position)
+    if "after" in args:
+        args.pop("before", None)
+    return args
 
 
-def _keep(row: dict[str, Any], filters: dict[str, Any]) -> bool:
-    proposal = row["proposal"]
-    if filters["low"] is not None and proposal.score >= filters["low"]:
-        return False
-    if filters["not_preferred"] and row["student_rank"]:
-        return False
-    if filters["organisation"] and proposal.role.organisation_id != filters["organisation"]:
-        return False
-    return not (filters["borough"] and proposal.role.borough != filters["borough"])
+def _posted_view() -> dict[str, str]:
+    """The review position a decision form was sent from (its hidden ``view`` field)."""
+    return _view_args(dict(parse_qsl(request.form.get("view", "")[:2000])))
 
 
-def _rows(matching_round: MatchingRound, filters: dict[str, Any]) -> list[dict[str, Any]]:
-    ranks = snapshot.ranks(matching_round.snapshot)
-    labels = skill_labels()
-    rows = []
-    for proposal in matching_round.proposals:
-        student_rank, role_rank = ranks.get((proposal.student_id, proposal.role_id), (None, None))
-        rows.append(
-            {
-                "proposal": proposal,
-                "student_rank": student_rank,
-                "role_rank": role_rank,
-                "reasons": [snapshot.label_skills(reason, labels) for reason in proposal.reasons],
-            }
-        )
-    kept = [row for row in rows if _keep(row, filters)]
-    return sorted(kept, key=SORTS[filters["sort"]], reverse=filters["descending"])
+def _back_to_review(round_id: int, view: dict[str, str]) -> Response:
+    return redirect(url_for("coordinator.round_detail", round_id=round_id, **view) + "#proposals")
 
 
 @bp.route("/rounds/<int:round_id>")
 def round_detail(round_id: int) -> str:
-    return _detail_page(load_round(round_id), DecideForm(formdata=None))
+    return _detail_page(load_round(round_id), DecideForm(formdata=None), request.args)
 
 
-def _detail_page(matching_round: MatchingRound, decide_form: DecideForm) -> str:
+def _review_rows(found: review.Page) -> list[dict[str, Any]]:
+    labels = skill_labels()
+    return [
+        {
+            "proposal": proposal,
+            "student_rank": found.ranks.get(proposal.student_id, (None, None))[0],
+            "role_rank": found.ranks.get(proposal.student_id, (None, None))[1],
+            "reasons": [snapshot.label_skills(reason, labels) for reason in proposal.reasons],
+        }
+        for proposal in found.proposals
+    ]
+
+
+def _review(
+    matching_round: MatchingRound, decide_form: DecideForm, source: Mapping[str, str]
+) -> dict[str, Any]:
+    """The proposals table: one page, its filters, its pagination links and what is ticked."""
+    view = _view_args(source)
+    filters = review.Filters.from_args(source)
+    found = review.page(
+        db.session,
+        matching_round,
+        filters,
+        after=review.cursor(view.get("after")),
+        before=review.cursor(view.get("before")),
+        size=current_app.config.get("REVIEW_PAGE_SIZE", review.PAGE_SIZE),
+    )
+    decidable = [p.id for p in found.proposals if p.status in ("proposed", "approved")]
+    ticked = set(decide_form.proposals.data or [])
+    if source.get("select") == "page" and not decide_form.errors:
+        ticked = set(decidable)
+    here = {"round_id": matching_round.id, **filters.query_args()}
+    pagination: dict[str, Any] = {}
+    if found.has_previous:
+        previous = url_for("coordinator.round_detail", **here, before=found.proposals[0].id)
+        pagination["previous"] = {"href": previous + "#proposals"}
+    if found.has_next:
+        following = url_for("coordinator.round_detail", **here, after=found.proposals[-1].id)
+        pagination["next"] = {"href": following + "#proposals"}
+    return {
+        "rows": _review_rows(found),
+        "found": found,
+        "filters": filters,
+        "view": view,
+        "view_query": urlencode(view),
+        "pagination": pagination,
+        "decidable": decidable,
+        "ticked": ticked,
+        "all_ticked": bool(decidable) and ticked >= set(decidable),
+        "select_page_href": url_for(
+            "coordinator.round_detail", **here, **_position(view), select="page"
+        )
+        + "#proposals",
+        "clear_href": url_for("coordinator.round_detail", **here, **_position(view)) + "#proposals",
+        "sectors": reference.sectors(),
+        "statuses": PROPOSAL_STATUSES,
+    }
+
+
+def _position(view: dict[str, str]) -> dict[str, str]:
+    return {name: view[name] for name in ("after", "before") if name in view}
+
+
+def _detail_page(
+    matching_round: MatchingRound, decide_form: DecideForm, source: Mapping[str, str]
+) -> str:
     """The round page; ``decide_form`` carries what was ticked and typed, and any errors."""
     context: dict[str, Any] = {"round": matching_round, "confirm": ConfirmForm()}
     if matching_round.status in ("queued", "running"):
@@ -198,24 +245,21 @@ def _detail_page(matching_round: MatchingRound, decide_form: DecideForm) -> str:
             refresh_seconds=3,
         )
     if matching_round.status == "completed":
-        filters = _filters()
-        result = matching_round.result
-        unmatched_ids = [student for student, _ in snapshot.unmatched(result)]
-        unfilled_ids = [role for role, _ in snapshot.unfilled(result)]
-        people = {p.id: p for p in _profiles(unmatched_ids)}
-        places = {r.id: r for r in _roles(unfilled_ids)}
+        facts = review.facts(db.session, matching_round)
+        # At national size thousands go unmatched: the page lists the first few of each.
+        unmatched_shown = facts.unmatched[:LISTED]
+        unfilled_shown = facts.unfilled[:LISTED]
+        people = {p.id: p for p in _profiles([student for student, _ in unmatched_shown])}
+        places = {r.id: r for r in _roles([role for role, _ in unfilled_shown])}
         context.update(
-            summary=rounds.summary(result),
-            rows=_rows(matching_round, filters),
-            filters=filters,
+            _review(matching_round, decide_form, source),
+            summary=facts.summary,
             decide=decide_form,
-            ticked=set(decide_form.proposals.data or []),
             page_errors=bool(decide_form.errors),
-            unmatched=[(people.get(s), s, why) for s, why in snapshot.unmatched(result)],
-            unfilled=[(places.get(r), left) for r, left in snapshot.unfilled(result)],
-            organisations=sorted(
-                {p.role.organisation for p in matching_round.proposals}, key=lambda o: o.name
-            ),
+            unmatched=[(people.get(s), s, why) for s, why in unmatched_shown],
+            unmatched_total=len(facts.unmatched),
+            unfilled=[(places.get(r), left) for r, left in unfilled_shown],
+            unfilled_total=len(facts.unfilled),
             boroughs=reference.boroughs(),
             universities=reference.universities(),
             other_rounds=[
@@ -226,6 +270,7 @@ def _detail_page(matching_round: MatchingRound, decide_form: DecideForm) -> str:
                         MatchingRound.status == "completed",
                         MatchingRound.id != matching_round.id,
                     )
+                    .options(defer(MatchingRound.snapshot), defer(MatchingRound.result))
                     .order_by(MatchingRound.id.desc())
                 ).scalars()
             ],
@@ -243,9 +288,12 @@ def _profiles(ids: list[int]) -> list[StudentProfile]:
 def _roles(ids: list[int]) -> list[PlacementRole]:
     if not ids:
         return []
-    return list(
-        db.session.execute(select(PlacementRole).where(PlacementRole.id.in_(ids))).scalars()
+    query = (
+        select(PlacementRole)
+        .where(PlacementRole.id.in_(ids))
+        .options(joinedload(PlacementRole.organisation))
     )
+    return list(db.session.execute(query).scalars())
 
 
 def _decide_one(proposal_id: int, approve: bool, reason: str) -> str | None:
@@ -266,10 +314,11 @@ def _decide_one(proposal_id: int, approve: bool, reason: str) -> str | None:
 def decide(round_id: int) -> str | Response:
     matching_round = load_round(round_id)
     form = DecideForm()
-    own = {proposal.id for proposal in matching_round.proposals}
-    chosen = [pid for pid in (form.proposals.data or []) if pid in own]
     if not form.validate_on_submit():
         abort(400)
+    asked = [pid for pid in (form.proposals.data or []) if 0 <= pid <= LARGEST_ID]
+    chosen = review.proposal_ids_in_round(db.session, round_id, asked)
+    view = _posted_view()
     approve = bool(form.approve.data)
     reason = (form.reason.data or "").strip()
     if not chosen:
@@ -278,7 +327,7 @@ def decide(round_id: int) -> str | Response:
         form.reason.errors = ["Enter a reason for rejecting the selected proposals"]
     if form.proposals.errors or form.reason.errors:
         form.proposals.data = chosen
-        return _detail_page(matching_round, form)
+        return _detail_page(matching_round, form, view)
     refusals = []
     for proposal_id in chosen:
         refused = _decide_one(proposal_id, approve, reason)
@@ -290,7 +339,7 @@ def decide(round_id: int) -> str | Response:
         flash(f"{made} proposal(s) {verb}.", "success")
     for message in refusals:
         flash(message)
-    return redirect(url_for("coordinator.round_detail", round_id=round_id) + "#proposals")
+    return _back_to_review(round_id, view)
 
 
 @bp.route("/rounds/<int:round_id>/proposals/<int:proposal_id>/reject", methods=["GET", "POST"])
@@ -298,14 +347,19 @@ def reject_proposal(round_id: int, proposal_id: int) -> str | Response:
     matching_round = load_round(round_id)
     proposal = load_proposal(matching_round, proposal_id)
     form = ReasonForm()
+    view = _view_args(request.args)
     if form.validate_on_submit():
         refused = _decide_one(proposal.id, False, form.reason.data)
         if refused is None:
             flash("Proposal rejected.", "success")
-            return redirect(url_for("coordinator.round_detail", round_id=round_id))
+            return _back_to_review(round_id, view)
         form.form_errors.append(refused)
     return render_template(
-        "coordinator/rounds/reject.html", round=matching_round, proposal=proposal, form=form
+        "coordinator/rounds/reject.html",
+        round=matching_round,
+        proposal=proposal,
+        form=form,
+        back=url_for("coordinator.round_detail", round_id=round_id, **view) + "#proposals",
     )
 
 
@@ -316,8 +370,8 @@ def approve_proposal(round_id: int, proposal_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     refused = _decide_one(proposal.id, True, "")
-    flash(refused or "Proposal approved.", None if refused else "success")
-    return redirect(url_for("coordinator.round_detail", round_id=round_id) + "#proposals")
+    flash(refused or "Proposal approved.", "message" if refused else "success")
+    return _back_to_review(round_id, _posted_view())
 
 
 @bp.route("/rounds/<int:round_id>/students/<int:student_id>")

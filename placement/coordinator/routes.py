@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
+from typing import Any
+
 from flask import current_app, render_template
 
 from placement import charts
+from placement.cache import BoundedCache
 from placement.coordinator import bp
 from placement.extensions import db
 from placement.services import reports
 
+# At national size the dashboard's figures take seconds to gather; each process then gathers them
+# at most once per window and shows them with their age. A programme-size cohort is always live.
+LARGE_COHORT = 10_000
+WINDOW_SECONDS = 120
+_figures: BoundedCache[tuple[int, int], dict[str, Any]] = BoundedCache(2)
+
 
 @bp.route("/")
 def dashboard() -> str:
+    if reports.cohort_size(db.session) < LARGE_COHORT:
+        return render_template("coordinator/dashboard.html", **_dashboard_figures())
+    window = int(time.time() // WINDOW_SECONDS)
+    figures = _figures.get((id(current_app), window), _dashboard_figures)
+    return render_template("coordinator/dashboard.html", **figures)
+
+
+def _dashboard_figures() -> dict[str, Any]:
     config = current_app.config
     stages = reports.funnel(db.session)
     found_targets = reports.targets(db.session, config)
-    return render_template(
-        "coordinator/dashboard.html",
+    return dict(
+        gathered_at=datetime.now(UTC).strftime("%H:%M:%S UTC"),
+        window_seconds=WINDOW_SECONDS,
         targets=found_targets,
         targets_chart=charts.bar_chart(
             "targets-chart",

@@ -80,6 +80,8 @@ class Proposal(db.Model):
         one_of("status", PROPOSAL_STATUSES, "status_known"),
         CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
         UniqueConstraint("round_id", "student_id", name="uq_proposals_round_student"),
+        # The round review's pages seek along (score, id) within a round.
+        Index("ix_proposals_round_score", "round_id", "score", "id"),
         # A student is approved (or offered) at most once, across every round.
         Index(
             "uq_proposals_student_held",

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from statistics import fmean
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from placement import reference
+from placement.cache import BoundedCache
 from placement.models import (
     EqualityMonitoring,
     MatchingRound,
@@ -221,6 +222,9 @@ ANSWER_FIELDS = (
 )
 
 
+IN_LIST_LIMIT = 1_000
+
+
 def people(session: Session, student_ids: Iterable[int] | None = None) -> list[Person]:
     query = select(
         StudentProfile.id,
@@ -228,11 +232,14 @@ def people(session: Session, student_ids: Iterable[int] | None = None) -> list[P
         StudentProfile.university_id,
         *(getattr(EqualityMonitoring, name) for name in ANSWER_FIELDS),
     ).outerjoin(EqualityMonitoring, EqualityMonitoring.user_id == StudentProfile.user_id)
+    wanted: set[int] | None = None
     if student_ids is not None:
-        ids = list(student_ids)
-        if not ids:
+        wanted = set(student_ids)
+        if not wanted:
             return []
-        query = query.where(StudentProfile.id.in_(ids))
+        if len(wanted) <= IN_LIST_LIMIT:
+            query = query.where(StudentProfile.id.in_(wanted))
+    # A national cohort is read whole and kept in Python: an IN list of 40,000 ids is slower.
     return [
         Person(
             student_id,
@@ -243,6 +250,7 @@ def people(session: Session, student_ids: Iterable[int] | None = None) -> list[P
         for student_id, rqf_level, university_id, *answers in session.execute(
             query.order_by(StudentProfile.id)
         )
+        if wanted is None or student_id in wanted
     ]
 
 
@@ -273,12 +281,69 @@ def cohort_ids(session: Session) -> set[int]:
 
 
 def completed_rounds(session: Session) -> list[MatchingRound]:
+    """Rounds that ran, oldest first; their (large) documents load only when read."""
     return list(
         session.execute(
             select(MatchingRound)
             .where(MatchingRound.status == "completed", MatchingRound.result.is_not(None))
+            .options(defer(MatchingRound.snapshot), defer(MatchingRound.result))
             .order_by(MatchingRound.completed_at, MatchingRound.id)
         ).scalars()
+    )
+
+
+@dataclass(frozen=True)
+class RoundDigest:
+    """What the reports read from a round's stored documents, which never change once it ran."""
+
+    assigned: tuple[int, ...]
+    unmatched: tuple[tuple[int, str], ...]
+    scores: tuple[float, ...]
+    placed: int
+    first_choice: int
+    unfilled_places: int
+
+
+_digests: BoundedCache[tuple[int, str], RoundDigest] = BoundedCache(32)
+
+
+def digest(session: Session, matching_round: MatchingRound) -> RoundDigest:
+    """The round's digest, read from its documents once per process."""
+
+    def build() -> RoundDigest:
+        document, result = session.execute(
+            select(MatchingRound.snapshot, MatchingRound.result).where(
+                MatchingRound.id == matching_round.id
+            )
+        ).one()
+        result = result or {}
+        assignments = result.get("assignments", [])
+        first_choices = {
+            entry["id"]: entry["preferences"][0]
+            for entry in (document or {}).get("students", [])
+            if entry.get("preferences")
+        }
+        return RoundDigest(
+            assigned=tuple(row_id(entry["student"]) for entry in assignments),
+            unmatched=tuple(
+                (row_id(entry["student"]), entry["reason"]) for entry in result.get("unmatched", [])
+            ),
+            scores=tuple(entry["score"] for entry in assignments),
+            placed=int(result.get("objective", {}).get("placed", len(assignments))),
+            first_choice=sum(
+                1 for entry in assignments if first_choices.get(entry["student"]) == entry["role"]
+            ),
+            unfilled_places=sum(int(e["places_left"]) for e in result.get("unfilled", [])),
+        )
+
+    return _digests.get(identity(matching_round), build)
+
+
+def identity(matching_round: MatchingRound) -> tuple[int, str]:
+    """What identifies a completed round's documents in a cache: its id, hash and completion."""
+    return (
+        matching_round.id,
+        f"{matching_round.result_sha256}:{matching_round.completed_at}",
     )
 
 
@@ -288,10 +353,11 @@ def programme_population(session: Session) -> Population:
     scores = {sid: score for sid, score in placed_scores(session).items() if sid in cohort}
     latest: dict[int, str] = {}
     for matching_round in completed_rounds(session):
-        for entry in matching_round.result.get("assignments", []):
-            latest[row_id(entry["student"])] = PROPOSED_NOT_PLACED
-        for entry in matching_round.result.get("unmatched", []):
-            latest[row_id(entry["student"])] = reason_category(entry["reason"])
+        found = digest(session, matching_round)
+        for student_id in found.assigned:
+            latest[student_id] = PROPOSED_NOT_PLACED
+        for student_id, reason in found.unmatched:
+            latest[student_id] = reason_category(reason)
     reasons = {sid: latest.get(sid, NOT_IN_A_ROUND) for sid in cohort if sid not in scores}
     return Population(people(session, cohort), scores, reasons, "everyone who submitted a profile")
 

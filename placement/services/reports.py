@@ -152,6 +152,11 @@ def _distinct(session: Session, column, *conditions) -> set[int]:  # type: ignor
     return set(session.execute(select(column).where(*conditions).distinct()).scalars())
 
 
+def cohort_size(session: Session) -> int:
+    """How many student profiles there are: the dashboard's measure of the programme's size."""
+    return _count(session, select(func.count(StudentProfile.id)))
+
+
 def funnel(session: Session) -> list[Stage]:
     """How many students reached each stage, from registering to completing a placement."""
     registered = _distinct(session, StudentProfile.id)
@@ -284,7 +289,7 @@ def _unmatched_in_latest_round(session: Session) -> list[DropOut]:
         return []
     latest = rounds[-1]
     counts = Counter(
-        equity.reason_category(entry["reason"]) for entry in latest.result.get("unmatched", [])
+        equity.reason_category(reason) for _, reason in equity.digest(session, latest).unmatched
     )
     return [
         DropOut(f"Matching ({latest.name})", reason, count)
@@ -326,14 +331,7 @@ class RoundFigures:
 
 
 def round_figures(session: Session, matching_round: MatchingRound) -> RoundFigures:
-    result = matching_round.result or {}
-    assignments = result.get("assignments", [])
-    first_choices = {
-        entry["id"]: entry["preferences"][0]
-        for entry in (matching_round.snapshot or {}).get("students", [])
-        if entry.get("preferences")
-    }
-    scores = [entry["score"] for entry in assignments]
+    found = equity.digest(session, matching_round)
     approved = _count(
         session,
         select(func.count(Proposal.id)).where(
@@ -344,14 +342,12 @@ def round_figures(session: Session, matching_round: MatchingRound) -> RoundFigur
         id=matching_round.id,
         name=matching_round.name,
         completed_at=matching_round.completed_at,
-        students=len(assignments) + len(result.get("unmatched", [])),
-        placed=int(result.get("objective", {}).get("placed", len(assignments))),
-        mean_score=fmean(scores) if scores else None,
-        first_choice=sum(
-            1 for entry in assignments if first_choices.get(entry["student"]) == entry["role"]
-        ),
-        unmatched=len(result.get("unmatched", [])),
-        unfilled_places=sum(int(entry["places_left"]) for entry in result.get("unfilled", [])),
+        students=len(found.assigned) + len(found.unmatched),
+        placed=found.placed,
+        mean_score=fmean(found.scores) if found.scores else None,
+        first_choice=found.first_choice,
+        unmatched=len(found.unmatched),
+        unfilled_places=found.unfilled_places,
         approved=approved,
     )
 

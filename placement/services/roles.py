@@ -19,6 +19,7 @@ from placement.models import (
     RoleSkill,
     Skill,
 )
+from placement.models._types import utcnow
 from placement.services import audit, snapshot
 
 Problems = list[tuple[str | None, str]]
@@ -218,6 +219,8 @@ def _apply(role: PlacementRole, details: RoleDetails) -> None:
         row.level, row.weight, row.required = ask.level, ask.weight, ask.required
         if skill_id not in kept:
             role.skills.append(row)
+    # A change of skills alone would leave the row untouched; the open-roles cache reads this.
+    role.updated_at = utcnow()
 
 
 def unsaved(organisation: Organisation, details: RoleDetails) -> PlacementRole:

@@ -5,24 +5,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from math import ceil
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from placement import reference
 from placement.errors import ValidationFailed
 from placement.models import (
-    Organisation,
     PlacementRole,
     RoleSkill,
     Skill,
     StudentPreference,
     StudentProfile,
 )
-from placement.services import audit, snapshot, students
+from placement.services import audit, open_role_cache, snapshot, students
 
 MAX_CHOICES = 5
+PER_PAGE = 20
 GOOD_FIT = 0.7
 POSSIBLE_FIT = 0.4
 FILTERS = ("skill", "sector", "borough", "work_mode")
@@ -51,28 +52,83 @@ class Fit:
         return "Possible fit" if self.score >= POSSIBLE_FIT else "Weak fit"
 
 
-def _matches(role: PlacementRole, filters: dict[str, str], with_skill: set[int] | None) -> bool:
-    if with_skill is not None and role.id not in with_skill:
-        return False
-    return all(
-        not filters.get(name) or getattr(role, name) == filters[name]
-        for name in ("sector", "borough", "work_mode")
+@dataclass
+class RolesPage:
+    """One page of the open roles the filters keep, best fit first, with each one's fit."""
+
+    roles: list[PlacementRole]
+    total: int
+    page: int
+    pages: int
+    fit: dict[int, Fit]
+    # The ranking against every open role is being worked out: roles are in date order for now.
+    ranking_pending: bool = False
+    # Too many open roles to rank, and background ranking is switched off: date order.
+    not_ranked: bool = False
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PER_PAGE + 1
+
+
+def can_fit(profile: StudentProfile) -> bool:
+    """Whether the engine can say how well roles fit this profile yet."""
+    return not snapshot.missing_for_matching(profile) and (profile.rqf_level or 0) >= 6
+
+
+def open_role_ids(session: Session) -> set[int]:
+    return set(open_role_cache.current(session).ids)
+
+
+def roles_page(
+    session: Session,
+    profile: StudentProfile,
+    filters: dict[str, str],
+    page: int,
+    *,
+    background: bool = True,
+) -> RolesPage:
+    """The page's roles: ranked against every open role from the per-version cache.
+
+    ``background`` False: above the cache's inline limit roles are not ranked at all.
+    """
+    cached = open_role_cache.current(session)
+    kept = set(open_role_cache.filtered(cached, filters))
+    ranked = (
+        open_role_cache.ranking(profile, cached, background=background)
+        if can_fit(profile)
+        else None
+    )
+    if ranked is not None:
+        order = [role_id for role_id in ranked if role_id in kept]
+    else:
+        order = sorted(kept, key=lambda role_id: (*cached.by_date[role_id], role_id))
+    pages = max(ceil(len(order) / PER_PAGE), 1)
+    page = min(max(page, 1), pages)
+    shown = _roles_by_id(session, order[(page - 1) * PER_PAGE : page * PER_PAGE])
+    unranked = ranked is None and can_fit(profile)
+    fit = fits(session, profile, shown)
+    return RolesPage(
+        shown, len(order), page, pages, fit, unranked and background, unranked and not background
     )
 
 
 def open_roles(session: Session, filters: dict[str, str] | None = None) -> list[PlacementRole]:
-    """Roles a student may see and choose (snapshot.ready_roles), narrowed by the filters."""
-    filters = filters or {}
-    with_skill = None
-    if filters.get("skill"):
-        query = select(RoleSkill.role_id).where(RoleSkill.skill_id == filters["skill"])
-        with_skill = set(session.execute(query).scalars())
-    roles = [role for role in snapshot.ready_roles(session) if _matches(role, filters, with_skill)]
-    organisation_ids = {role.organisation_id for role in roles}
-    if organisation_ids:
-        # One query fills the identity map, so role.organisation needs no query of its own.
-        session.execute(select(Organisation).where(Organisation.id.in_(organisation_ids))).all()
-    return roles
+    """Roles a student may see and choose, narrowed by the filters, by id."""
+    cached = open_role_cache.current(session)
+    return _roles_by_id(session, open_role_cache.filtered(cached, filters or {}))
+
+
+def _roles_by_id(session: Session, ids: list[int]) -> list[PlacementRole]:
+    if not ids:
+        return []
+    found = session.execute(
+        select(PlacementRole)
+        .where(PlacementRole.id.in_(ids))
+        .options(joinedload(PlacementRole.organisation))
+    ).scalars()
+    by_id = {role.id: role for role in found}
+    return [by_id[role_id] for role_id in ids if role_id in by_id]
 
 
 def open_role(session: Session, role_id: int) -> PlacementRole | None:
@@ -81,20 +137,21 @@ def open_role(session: Session, role_id: int) -> PlacementRole | None:
 
 
 def fits(session: Session, profile: StudentProfile, roles: list[PlacementRole]) -> dict[int, Fit]:
-    """The engine's fit for each role, best first; empty until the profile can be matched."""
-    entries = snapshot.fit_for_student(session, profile, roles)
+    """The engine's fit for each role, best first; empty until the profile can be matched.
+
+    The student's open choices join the snapshot, so each choice keeps its rank (1st, 2nd...)
+    as in a ranking against every open role.
+    """
+    if not roles or not can_fit(profile):
+        return {}
+    asked = {role.id for role in roles}
+    chosen = [pid for pid in choice_ids(profile) if pid not in asked]
+    extra = _roles_by_id(session, sorted(set(chosen) & open_role_ids(session))) if chosen else []
+    entries = snapshot.fit_for_student(session, profile, [*roles, *extra])
     if not entries:
         return {}
     labels = skill_labels(session, _skill_ids(session, profile, roles))
-    return {role_id: _fit(entry, labels) for role_id, entry in entries.items()}
-
-
-def in_fit_order(roles: list[PlacementRole], fit: dict[int, Fit]) -> list[PlacementRole]:
-    """Roles in the engine's order (best fit first), or by start date without a fit."""
-    if not fit:
-        return sorted(roles, key=lambda role: (role.start_date, role.title.lower(), role.id))
-    position = {role_id: number for number, role_id in enumerate(fit)}
-    return sorted(roles, key=lambda role: (position.get(role.id, len(position)), role.id))
+    return {role_id: _fit(entry, labels) for role_id, entry in entries.items() if role_id in asked}
 
 
 def _skill_ids(session: Session, profile: StudentProfile, roles: list[PlacementRole]) -> set[str]:

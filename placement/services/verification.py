@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from placement.errors import Conflict, ValidationFailed
 from placement.models import Organisation, OrganisationMember, PlacementRole, User
 from placement.models._types import utcnow
-from placement.services import audit, roles
+from placement.services import audit, keyset, roles
 
 
-def organisations(session: Session) -> list[Organisation]:
-    """Every organisation, those waiting for a decision first, oldest first."""
+def organisations_page(
+    session: Session, *, after: int | None = None, before: int | None = None
+) -> keyset.KeysetPage[Organisation]:
+    """One page of every organisation, those waiting for a decision first, oldest first."""
     waiting_first = case((Organisation.status == "pending", 0), else_=1)
-    return list(
-        session.execute(
-            select(Organisation).order_by(waiting_first, Organisation.created_at, Organisation.id)
-        ).scalars()
+    return keyset.page(
+        session,
+        select(Organisation),
+        [waiting_first, Organisation.created_at],
+        Organisation.id,
+        after=after,
+        before=before,
     )
+
+
+def organisation_counts(session: Session) -> dict[str, int]:
+    """How many organisations are in each status."""
+    rows = session.execute(
+        select(Organisation.status, func.count()).group_by(Organisation.status)
+    ).all()
+    return {status: count for status, count in rows}
 
 
 def verify(session: Session, organisation: Organisation) -> list[PlacementRole]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from math import ceil
+from collections.abc import Callable
 from urllib.parse import urlencode
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -19,14 +19,23 @@ from placement.student import bp
 from placement.student.forms import ActionForm, RoleFilterForm
 from placement.student.helpers import current_profile, ordinal
 
-PER_PAGE = 20
 MOVES = {"up": -1, "down": 1}
 
 
-def _page_number(pages: int) -> int:
+def _page_number() -> int:
     page = request.args.get("page", "1")
-    number = int(page) if re.fullmatch(r"[0-9]{1,6}", page) else 1
-    return min(max(number, 1), max(pages, 1))
+    return int(page) if re.fullmatch(r"[0-9]{1,6}", page) else 1
+
+
+def _page_items(page: int, pages: int, href: Callable[[int], str]) -> list[dict[str, object]]:
+    """The first, last and nearby page numbers, with ellipses between: a few links at any size."""
+    wanted = sorted({1, pages, *range(max(page - 1, 1), min(page + 1, pages) + 1)})
+    items: list[dict[str, object]] = []
+    for number in wanted:
+        if items and number > int(str(items[-1]["number"])) + 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": href(number), "current": number == page})
+    return items
 
 
 def _pagination(page: int, pages: int, filters: dict[str, str]) -> dict[str, object] | None:
@@ -37,10 +46,7 @@ def _pagination(page: int, pages: int, filters: dict[str, str]) -> dict[str, obj
         return url_for("student.roles") + "?" + urlencode({**filters, "page": number})
 
     params: dict[str, object] = {
-        "items": [
-            {"number": number, "href": href(number), "current": number == page}
-            for number in range(1, pages + 1)
-        ],
+        "items": _page_items(page, pages, href),
         "landmarkLabel": "Pages of roles",
     }
     if page > 1:
@@ -71,23 +77,27 @@ def roles() -> str:
     profile = current_profile()
     form = _filter_form()
     filters = form.chosen()
-    found = student_roles.open_roles(db.session, filters)
-    fit = student_roles.fits(db.session, profile, found)
-    ordered = student_roles.in_fit_order(found, fit)
-    pages = ceil(len(ordered) / PER_PAGE)
-    page = _page_number(pages)
-    shown = ordered[(page - 1) * PER_PAGE : page * PER_PAGE]
+    found = student_roles.roles_page(
+        db.session,
+        profile,
+        filters,
+        _page_number(),
+        background=current_app.config.get("ROLE_RANKING", "background") == "background",
+    )
+    page = found.page
     return render_template(
         "student/roles.html",
         title="Roles you can choose",
         form=form,
-        roles=shown,
-        total=len(ordered),
-        first=(page - 1) * PER_PAGE + 1,
-        fit=fit,
+        roles=found.roles,
+        total=found.total,
+        first=found.first,
+        fit=found.fit,
         fit_message=_fit_message(profile),
+        ranking_pending=found.ranking_pending,
+        not_ranked=found.not_ranked,
         ranks=_ranks(profile),
-        pagination=_pagination(page, pages, filters),
+        pagination=_pagination(page, found.pages, filters),
         query=urlencode({**filters, "page": page}) if filters or page > 1 else "",
         filtered=bool(filters),
         max_choices=student_roles.MAX_CHOICES,
@@ -164,7 +174,7 @@ def choose_role(role_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/choices")
 def choices() -> str:
     profile = current_profile()
-    open_ids = {role.id for role in student_roles.open_roles(db.session)}
+    open_ids = student_roles.open_role_ids(db.session)
     return render_template(
         "student/choices.html",
         title="Your choices",

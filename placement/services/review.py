@@ -1,0 +1,352 @@
+"""Reviewing a round at any size: one page of its proposals at a time, filtered, keyset-paginated.
+
+A page is found by seeking past the last row shown (``after``) or before the first (``before``),
+never by OFFSET, so page 1,000 costs what page 1 costs. What a round's snapshot says about ranks
+is read once per round and process (completed rounds never change) and kept in a small cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
+from sqlalchemy.orm import Session, defer, joinedload
+
+from placement.cache import BoundedCache
+from placement.models import MatchingRound, Organisation, PlacementRole, Proposal, StudentProfile
+from placement.models.rounds import PROPOSAL_STATUSES
+from placement.services import equity, rounds, snapshot
+
+PAGE_SIZE = 50
+SORTS = ("score", "student", "organisation")
+LOCKED_CHOICES = ("yes", "no")
+_CACHED_ROUNDS = 4
+
+
+def _number(text: str | None, low: float = 0.0, high: float = 1.0) -> float | None:
+    try:
+        value = float(text) if text else None
+    except ValueError:
+        return None
+    return value if value is not None and low <= value <= high else None
+
+
+def cursor(text: str | None) -> int | None:
+    """A proposal id given as a page position, or None when it is not one."""
+    return int(text) if text and text.isdigit() and len(text) <= 12 else None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the coordinator narrowed the proposals to, read from and written to a query string."""
+
+    status: str = ""
+    organisation: str = ""
+    sector: str = ""
+    borough: str = ""
+    score_min: float | None = None
+    score_max: float | None = None
+    first_choice: bool = False
+    not_preferred: bool = False
+    locked: str = ""
+    sort: str = "score"
+    order: str = "desc"
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Filters:
+        """Anything unknown or malformed is ignored, so a bad link still shows a page."""
+        get: Callable[[str], str] = lambda name: (args.get(name) or "").strip()  # noqa: E731
+        score_max = _number(get("score_max"))
+        if score_max is None and get("low"):  # the older "score below" link
+            score_max = _number(get("low"))
+        return cls(
+            status=get("status") if get("status") in PROPOSAL_STATUSES else "",
+            organisation=get("organisation")[:160],
+            sector=get("sector")[:60],
+            borough=get("borough")[:40],
+            score_min=_number(get("score_min")),
+            score_max=score_max,
+            first_choice=get("first_choice") == "1",
+            not_preferred=get("not_preferred") == "1",
+            locked=get("locked") if get("locked") in LOCKED_CHOICES else "",
+            sort=get("sort") if get("sort") in SORTS else "score",
+            order="asc" if get("order") == "asc" else "desc",
+        )
+
+    @property
+    def descending(self) -> bool:
+        return self.order == "desc"
+
+    def query_args(self) -> dict[str, str]:
+        """The filters that differ from the defaults, as query-string arguments."""
+        defaults = Filters()
+        found: dict[str, str] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if value == getattr(defaults, item.name):
+                continue
+            found[item.name] = "1" if value is True else str(value)
+        return found
+
+    @property
+    def active(self) -> bool:
+        return any(key not in ("sort", "order") for key in self.query_args())
+
+
+@dataclass
+class Page:
+    """One page of proposals and where it sits among all those the filters keep."""
+
+    proposals: list[Proposal]
+    total: int
+    first_position: int
+    has_previous: bool
+    has_next: bool
+    ranks: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)
+
+    @property
+    def last_position(self) -> int:
+        return self.first_position + len(self.proposals) - 1
+
+
+@dataclass(frozen=True)
+class RoundFacts:
+    """What a completed round's stored documents say, read once per round and process."""
+
+    summary: dict[str, Any]
+    unmatched: list[tuple[int, str]]
+    unfilled: list[tuple[int, int]]
+    # Each proposed student's (rank of the proposed role, the role's rank of the student).
+    ranks: dict[int, tuple[int | None, int | None]]
+
+    def first_choice_students(self) -> list[int]:
+        return sorted(student for student, (mine, _) in self.ranks.items() if mine == 1)
+
+    def ranked_students(self) -> list[int]:
+        return sorted(student for student, (mine, _) in self.ranks.items() if mine)
+
+
+_facts: BoundedCache[tuple[int, str], RoundFacts] = BoundedCache(_CACHED_ROUNDS)
+_summaries: BoundedCache[tuple[int, str], dict[str, Any]] = BoundedCache(64)
+
+
+def load_round(session: Session, round_id: int) -> MatchingRound | None:
+    """The round without its (possibly very large) snapshot and result documents."""
+    return session.get(
+        MatchingRound,
+        round_id,
+        options=[defer(MatchingRound.snapshot), defer(MatchingRound.result)],
+    )
+
+
+def proposal_ranks(
+    document: dict[str, Any], pairs: list[tuple[int, int]]
+) -> dict[int, tuple[int | None, int | None]]:
+    """Student id -> (the student's rank of the proposed role, the role's rank of the student)."""
+    students = {entry["id"]: entry.get("preferences", []) for entry in document["students"]}
+    roles = {entry["id"]: entry.get("preferences", []) for entry in document["roles"]}
+    found: dict[int, tuple[int | None, int | None]] = {}
+    for student_id, role_id in pairs:
+        student, role = snapshot.student_key(student_id), snapshot.role_key(role_id)
+        mine, theirs = students.get(student, []), roles.get(role, [])
+        found[student_id] = (
+            mine.index(role) + 1 if role in mine else None,
+            theirs.index(student) + 1 if student in theirs else None,
+        )
+    return found
+
+
+def facts(session: Session, matching_round: MatchingRound) -> RoundFacts:
+    """The summary, unmatched, unfilled and ranks of a completed round, cached per round."""
+
+    def build() -> RoundFacts:
+        document, result = session.execute(
+            select(MatchingRound.snapshot, MatchingRound.result).where(
+                MatchingRound.id == matching_round.id
+            )
+        ).one()
+        pairs = session.execute(
+            select(Proposal.student_id, Proposal.role_id).where(
+                Proposal.round_id == matching_round.id
+            )
+        ).all()
+        return RoundFacts(
+            summary=rounds.summary(result),
+            unmatched=snapshot.unmatched(result),
+            unfilled=snapshot.unfilled(result),
+            ranks=proposal_ranks(document, [tuple(pair) for pair in pairs]),
+        )
+
+    key = (matching_round.id, f"{matching_round.snapshot_sha256}:{equity.identity(matching_round)}")
+    return _facts.get(key, build)
+
+
+def summary(session: Session, matching_round: MatchingRound) -> dict[str, Any]:
+    """The round's summary (rounds.summary), reading its result document once per process."""
+    if matching_round.status != "completed":
+        return {}
+
+    def build() -> dict[str, Any]:
+        result = session.execute(
+            select(MatchingRound.result).where(MatchingRound.id == matching_round.id)
+        ).scalar()
+        return rounds.summary(result)
+
+    return _summaries.get(equity.identity(matching_round), build)
+
+
+def clear_cache() -> None:
+    _facts.clear()
+    _summaries.clear()
+
+
+def _sort_key(sort: str) -> ColumnElement[Any]:
+    if sort == "student":
+        return Proposal.student_id
+    if sort == "organisation":
+        return func.lower(Organisation.name)
+    return Proposal.score
+
+
+def _in(column: Any, ids: list[int]) -> ColumnElement[bool]:
+    # Rendered inline: a national round can name more students than a driver takes parameters.
+    return column.in_(bindparam("ids_" + column.key, ids, expanding=True, literal_execute=True))
+
+
+def _needs_roles(filters: Filters) -> bool:
+    return bool(filters.organisation or filters.sector or filters.borough) or (
+        filters.sort == "organisation"
+    )
+
+
+def _joined(query: Select[Any], filters: Filters) -> Select[Any]:
+    """Join the role and its organisation only when a filter or the sort reads them."""
+    if not _needs_roles(filters):
+        return query
+    return query.join(PlacementRole, Proposal.role_id == PlacementRole.id).join(
+        Organisation, PlacementRole.organisation_id == Organisation.id
+    )
+
+
+def _filtered(round_id: int, filters: Filters, facts_: RoundFacts) -> Select[Any]:
+    query = _joined(select(Proposal.id), filters).where(Proposal.round_id == round_id)
+    conditions: list[ColumnElement[bool]] = []
+    if filters.status:
+        conditions.append(Proposal.status == filters.status)
+    if filters.organisation:
+        escaped = filters.organisation.lower().replace("\\", "\\\\")
+        escaped = escaped.replace("%", "\\%").replace("_", "\\_")
+        conditions.append(func.lower(Organisation.name).like(f"%{escaped}%", escape="\\"))
+    if filters.sector:
+        conditions.append(PlacementRole.sector == filters.sector)
+    if filters.borough:
+        conditions.append(PlacementRole.borough == filters.borough)
+    if filters.score_min is not None:
+        conditions.append(Proposal.score >= filters.score_min)
+    if filters.score_max is not None:
+        conditions.append(Proposal.score < filters.score_max)
+    if filters.locked:
+        conditions.append(Proposal.locked.is_(filters.locked == "yes"))
+    if filters.first_choice:
+        conditions.append(_in(Proposal.student_id, facts_.first_choice_students()))
+    if filters.not_preferred:
+        conditions.append(~_in(Proposal.student_id, facts_.ranked_students()))
+    return query.where(*conditions)
+
+
+def _seek(
+    query: Select[Any], key: ColumnElement[Any], mark: tuple[Any, int], forwards: bool
+) -> Select[Any]:
+    """Rows strictly after (or before) ``mark`` in the ascending (key, id) order."""
+    if forwards:
+        return query.where(or_(key > mark[0], and_(key == mark[0], Proposal.id > mark[1])))
+    return query.where(or_(key < mark[0], and_(key == mark[0], Proposal.id < mark[1])))
+
+
+def _mark(
+    session: Session, round_id: int, key: ColumnElement[Any], proposal_id: int, filters: Filters
+) -> Any:
+    query = _joined(select(key, Proposal.id), filters).where(
+        Proposal.round_id == round_id, Proposal.id == proposal_id
+    )
+    found = session.execute(query).first()
+    return tuple(found) if found else None
+
+
+def page(
+    session: Session,
+    matching_round: MatchingRound,
+    filters: Filters,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    size: int = PAGE_SIZE,
+) -> Page:
+    """One page of the round's proposals that the filters keep, after or before a proposal."""
+    round_facts = facts(session, matching_round)
+    key = _sort_key(filters.sort)
+    base = _filtered(matching_round.id, filters, round_facts)
+    # "Forwards" walks the order shown on screen; descending order is ascending read backwards.
+    shown_ascending = not filters.descending
+    cursor = after if after is not None else before
+    mark = _mark(session, matching_round.id, key, cursor, filters) if cursor is not None else None
+    going_back = mark is not None and before is not None and after is None
+    query = base
+    if mark is not None:
+        query = _seek(query, key, mark, forwards=shown_ascending != going_back)
+    ascending_fetch = shown_ascending != going_back
+    order = (key.asc(), Proposal.id.asc()) if ascending_fetch else (key.desc(), Proposal.id.desc())
+    ids = list(session.execute(query.order_by(*order).limit(size)).scalars())
+    if going_back:
+        ids.reverse()
+    if going_back and len(ids) < size:  # ran into the start: show the first page instead
+        return page(session, matching_round, filters, size=size)
+    proposals = _load(session, ids)
+    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    if not ids:
+        return Page([], total, 0, mark is not None, False)
+    first_mark = _mark(session, matching_round.id, key, ids[0], filters)
+    last_mark = _mark(session, matching_round.id, key, ids[-1], filters)
+    earlier = _seek(base, key, first_mark, forwards=not shown_ascending)
+    later = _seek(base, key, last_mark, forwards=shown_ascending)
+    before_count = session.execute(select(func.count()).select_from(earlier.subquery())).scalar()
+    has_next = session.execute(later.limit(1)).first() is not None
+    return Page(
+        proposals=proposals,
+        total=total,
+        first_position=(before_count or 0) + 1,
+        has_previous=bool(before_count),
+        has_next=has_next,
+        ranks={p.student_id: round_facts.ranks.get(p.student_id, (None, None)) for p in proposals},
+    )
+
+
+def _load(session: Session, ids: list[int]) -> list[Proposal]:
+    if not ids:
+        return []
+    found = session.execute(
+        select(Proposal)
+        .where(Proposal.id.in_(ids))
+        .options(
+            joinedload(Proposal.student).load_only(
+                StudentProfile.given_name, StudentProfile.family_name, StudentProfile.university_id
+            ),
+            joinedload(Proposal.role).joinedload(PlacementRole.organisation),
+        )
+    ).scalars()
+    by_id = {proposal.id: proposal for proposal in found}
+    return [by_id[proposal_id] for proposal_id in ids]
+
+
+def proposal_ids_in_round(session: Session, round_id: int, ids: list[int]) -> list[int]:
+    """The given proposal ids that belong to the round, in the order given."""
+    if not ids:
+        return []
+    own = set(
+        session.execute(
+            select(Proposal.id).where(Proposal.round_id == round_id, Proposal.id.in_(ids))
+        ).scalars()
+    )
+    return [proposal_id for proposal_id in ids if proposal_id in own]

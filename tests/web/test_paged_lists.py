@@ -1,0 +1,42 @@
+"""Lists that grow with the programme are shown a page at a time (keyset pagination)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from support.factories import PASSWORD, create_coordinator, create_organisation
+from support.http import sign_in, text_of
+
+from placement.extensions import db
+from placement.models import Organisation
+
+
+def _names(response) -> list[str]:
+    return re.findall(r'/coordinator/organisations/\d+">([^<]+)</a>', text_of(response))
+
+
+def _link(response, rel: str) -> str | None:
+    found = re.search(rf'href="([^"]+)"\s+rel="{rel}"', text_of(response))
+    return html.unescape(found.group(1)) if found else None
+
+
+def test_organisations_come_fifty_a_page_waiting_first_and_pages_walk_both_ways(client):
+    coordinator = create_coordinator()
+    for number in range(55):
+        create_organisation(f"Verified {number:02d}")
+    for number in range(3):
+        create_organisation(f"Waiting {number}", verified=False)
+    db.session.commit()
+    sign_in(client, coordinator.email, PASSWORD)
+    first = client.get("/coordinator/organisations")
+    names = _names(first)
+    assert len(names) == 50 and names[:3] == ["Waiting 0", "Waiting 1", "Waiting 2"]
+    assert "58 organisations: 3 waiting, 55 verified" in text_of(first)
+    assert _link(first, "prev") is None
+    second = client.get(_link(first, "next"))
+    assert len(_names(second)) == 8 and _link(second, "next") is None
+    assert set(names).isdisjoint(_names(second))
+    assert len(set(names) | set(_names(second))) == db.session.query(Organisation).count()
+    assert _names(client.get(_link(second, "prev"))) == names
+    assert _names(client.get("/coordinator/organisations?after=abc")) == names
