@@ -1,7 +1,7 @@
 """Indexes for national size: the round review's keyset pages
 
 Revision ID: e6c3a4b50112
-Revises: 9d14a30f459c
+Revises: d5b2f3a40012
 Create Date: 2026-12-01 06:10:00
 
 """
@@ -9,7 +9,7 @@ Create Date: 2026-12-01 06:10:00
 from alembic import op
 
 revision = "e6c3a4b50112"
-down_revision = "9d14a30f459c"
+down_revision = "d5b2f3a40012"
 branch_labels = None
 depends_on = None
 
