@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from placement.coordinator import bp
 from placement.csvsafe import csv_response
 from placement.extensions import db
-from placement.forms import is_whole_number
+from placement.forms import canonical_id, is_whole_number
 from placement.models import AuditEvent
 
 PAGE_SIZE = 50
@@ -21,9 +21,10 @@ def _filtered():
     actor = (request.args.get("actor") or "").strip()
     if action:
         query = query.where(AuditEvent.action == action)
-    if is_whole_number(actor) and len(actor) < 12:
-        query = query.where(AuditEvent.actor_id == int(actor))
-    return query, {"action": action, "actor": actor if is_whole_number(actor) else ""}
+    actor_id = canonical_id(actor)
+    if actor_id is not None:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    return query, {"action": action, "actor": actor if actor_id is not None else ""}
 
 
 @bp.route("/audit")

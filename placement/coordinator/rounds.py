@@ -15,6 +15,7 @@ from placement.coordinator import bp
 from placement.coordinator.forms import ConfirmForm, DecideForm, ReasonForm, RoundForm
 from placement.errors import Conflict, ValidationFailed
 from placement.extensions import db
+from placement.forms import canonical_id
 from placement.models import MatchingRound, Offer, PlacementRole, Proposal, Skill, StudentProfile
 from placement.services import mail, offers, rounds, snapshot, verification
 
@@ -112,10 +113,7 @@ def _filters() -> dict[str, Any]:
         low = float(args.get("low", "")) if args.get("low") else None
     except ValueError:
         low = None
-    try:
-        organisation = int(args.get("organisation", "")) if args.get("organisation") else None
-    except ValueError:
-        organisation = None
+    organisation = canonical_id(args.get("organisation"))
     return {
         "low": low,
         "not_preferred": args.get("not_preferred") == "1",
@@ -344,11 +342,10 @@ def _names(comparison: dict[str, Any]) -> dict[str, Any]:
 
 @bp.route("/rounds/compare")
 def compare_rounds() -> str:
-    try:
-        first = load_round(int(request.args.get("a", "")))
-        second = load_round(int(request.args.get("b", "")))
-    except ValueError:
+    first_id, second_id = canonical_id(request.args.get("a")), canonical_id(request.args.get("b"))
+    if first_id is None or second_id is None:
         abort(404)
+    first, second = load_round(first_id), load_round(second_id)
     if first.status != "completed" or second.status != "completed":
         return render_template(
             "coordinator/rounds/compare.html",

@@ -22,6 +22,7 @@ ACCESS: dict[str, str] = {
     "public.accessibility": "public",
     "public.privacy": "public",
     "public.healthz": "public",
+    "public.favicon": "public",
     # accounts
     "auth.sign_in": "anonymous-form",
     "auth.register_student": "anonymous-form",
