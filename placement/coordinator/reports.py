@@ -86,6 +86,8 @@ def equity_report() -> str:
         rounds=equity.completed_rounds(db.session),
         charts={b.dimension.key: _rate_chart(b) for b in report.breakdowns},
         four_fifths=equity.FOUR_FIFTHS,
+        significance=equity.SIGNIFICANCE,
+        min_group_size=equity.MIN_GROUP_SIZE,
     )
 
 

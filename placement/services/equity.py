@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from statistics import fmean
 
+from scipy.stats import fisher_exact
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -28,6 +29,7 @@ from placement.services.snapshot import row_id
 THRESHOLD = 5
 FEWER_THAN_5 = "fewer than 5"
 WITHHELD = "withheld"
+NOT_ASSESSED = "not assessed"
 FOUR_FIFTHS = 0.8
 NOT_KNOWN = "Not known"
 PLACED_STATUSES = ("confirmed", "started", "completed")
@@ -168,24 +170,85 @@ def reason_category(reason: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Suppression
+# Suppression: the one rule for every table, chart, CSV and page
+
+
+def _label(value: int) -> str:
+    return FEWER_THAN_5 if value < THRESHOLD else WITHHELD
+
+
+def _bounds(value: int, cap: int) -> tuple[int, int]:
+    """What a reader can tell of a hidden cell from its words: under 5, or 5 up to its line."""
+    return (0, THRESHOLD - 1) if value < THRESHOLD else (THRESHOLD, max(cap, THRESHOLD))
+
+
+def _recoverable(values: list[int], hidden: list[bool], caps: list[int], total: int) -> bool:
+    """Whether a reader who knows the line's total can work out any hidden cell exactly."""
+    known = sum(value for value, gone in zip(values, hidden, strict=True) if not gone)
+    bounds = [
+        _bounds(value, cap) for value, gone, cap in zip(values, hidden, caps, strict=True) if gone
+    ]
+    rest = total - known
+    low_sum, high_sum = sum(low for low, _ in bounds), sum(high for _, high in bounds)
+    for low, high in bounds:
+        least = max(low, rest - (high_sum - high))
+        most = min(high, rest - (low_sum - low))
+        if least >= most:
+            return True
+    return False
+
+
+def protect(
+    cells: dict[tuple[str, str], int],
+    lines: list[tuple[list[tuple[str, str]], int]],
+    hidden: set[tuple[str, str]] | None = None,
+) -> set[tuple[str, str]]:
+    """The cells to hide so that no count under 5 can be read or worked out from the rest.
+
+    ``cells`` maps (row, column) to a count; ``lines`` are the sets of cells whose sum a reader
+    knows (a row's total, a column's total) with that sum; ``hidden`` cells are hidden already.
+    Every count under 5 is hidden; then, while any line lets a reader pin down a hidden cell
+    exactly (knowing the total, the cells shown and that each hidden cell is under 5 or is 5 or
+    more, as its words say), the smallest cell still shown on that line is hidden too.
+    """
+    gone = set(hidden or ()) | {key for key, value in cells.items() if value < THRESHOLD}
+    caps = {
+        key: min((t for keys, t in lines if key in keys), default=value)
+        for key, value in cells.items()
+    }
+    changed = True
+    while changed:
+        changed = False
+        for keys, total in lines:
+            flags = [key in gone for key in keys]
+            if not any(flags):
+                continue
+            values = [cells[key] for key in keys]
+            if not _recoverable(values, flags, [caps[key] for key in keys], total):
+                continue
+            shown = [key for key in keys if key not in gone]
+            if shown:
+                gone.add(min(shown, key=lambda key: (cells[key], key)))
+                changed = True
+    return gone
 
 
 def suppress(counts: dict[str, int], total: int) -> tuple[dict[str, Cell], Cell]:
-    """Counts under 5 become "fewer than 5"; when that hides a single cell, the next smallest
-    cell (or, if there is none, the total) is withheld so subtraction cannot reveal it."""
+    """One line of counts and its total as they may be shown: counts under 5 become "fewer than
+    5", and whatever would let them be worked out (a cell, or the total) is "withheld"."""
+    if total < THRESHOLD:
+        return {key: FEWER_THAN_5 for key in counts}, FEWER_THAN_5
+    cells = {(key, ""): value for key, value in counts.items()}
+    gone = protect(cells, [(list(cells), total)])
     shown: dict[str, Cell] = {
-        key: (FEWER_THAN_5 if value < THRESHOLD else value) for key, value in counts.items()
+        key: (_label(value) if (key, "") in gone else value) for key, value in counts.items()
     }
-    shown_total: Cell = FEWER_THAN_5 if total < THRESHOLD else total
-    hidden = [key for key, value in shown.items() if value == FEWER_THAN_5]
-    if len(hidden) == 1 and shown_total != FEWER_THAN_5:
-        visible = [key for key, value in shown.items() if isinstance(value, int)]
-        if visible:
-            shown[min(visible, key=lambda key: (counts[key], key))] = WITHHELD
-        else:
-            shown_total = WITHHELD
-    return shown, shown_total
+    line = list(cells)
+    hidden_flags = [key in gone for key in line]
+    still = any(hidden_flags) and _recoverable(
+        [cells[key] for key in line], hidden_flags, [total] * len(line), total
+    )
+    return shown, (WITHHELD if still else total)
 
 
 def hidden_reason(*cells: Cell) -> str | None:
@@ -317,6 +380,15 @@ def round_population(session: Session, matching_round: MatchingRound) -> Populat
 # The report
 
 
+# A group is compared with everyone else only when both sides have at least 5 placed and 5 not
+# placed, so at least 10 people: below that a rate moves by 10 points or more with one person.
+MIN_GROUP_SIZE = 2 * THRESHOLD
+SIGNIFICANCE = 0.05
+FOUR_FIFTHS_RULE = "four-fifths rule"
+FISHER_RULE = "Fisher's exact test"
+PLACED, NOT_PLACED = "placed", "not placed"
+
+
 @dataclass
 class GroupRow:
     label: str
@@ -329,6 +401,12 @@ class GroupRow:
     mean_score: float | str | None
     reasons: dict[str, Cell] = field(default_factory=dict)
     not_placed: Cell = 0
+    p_value: float | None = None
+    flag_rules: tuple[str, ...] = ()
+
+    @property
+    def assessed(self) -> bool:
+        return self.flagged is not None
 
 
 @dataclass
@@ -351,67 +429,74 @@ class EquityReport:
     total_people: int
     total_placed: int
 
+    @property
+    def total_people_cell(self) -> Cell:
+        return self.total_people if self.total_people >= THRESHOLD else FEWER_THAN_5
 
-def _rate(placed: int, people: int) -> float | None:
-    return placed / people if people else None
-
-
-def _row(
-    label: str,
-    members: list[Person],
-    population: Population,
-    totals: tuple[int, int],
-    cells: tuple[Cell, Cell],
-) -> GroupRow:
-    total_people, total_placed = totals
-    people_cell, placed_cell = cells
-    n = len(members)
-    placed = [p for p in members if p.student_id in population.placed_scores]
-    rest_n, rest_placed = total_people - n, total_placed - len(placed)
-    raw_rate, raw_rest = _rate(len(placed), n), _rate(rest_placed, rest_n)
-    hidden = hidden_reason(people_cell, placed_cell)
-    rest_hidden = hidden or (
-        FEWER_THAN_5 if rest_n < THRESHOLD or rest_placed < THRESHOLD else None
-    )
-    scores = [population.placed_scores[p.student_id] for p in placed]
-    known_scores = [score for score in scores if score is not None]
-    ratio: float | str | None = None
-    if rest_hidden:
-        ratio = rest_hidden
-    elif raw_rate is not None and raw_rest:
-        ratio = raw_rate / raw_rest
-    flagged = None
-    if n >= THRESHOLD and rest_n >= THRESHOLD and raw_rest and raw_rate is not None:
-        flagged = raw_rate / raw_rest < FOUR_FIFTHS
-    mean: float | str | None = None
-    if hidden:
-        mean = hidden
-    elif known_scores:
-        mean = fmean(known_scores)
-    return GroupRow(
-        label=label,
-        people=people_cell,
-        placed=placed_cell,
-        rate=hidden or (raw_rate if raw_rate is not None else 0.0),
-        rest_rate=rest_hidden or (raw_rest if raw_rest is not None else 0.0),
-        ratio=ratio,
-        flagged=flagged,
-        mean_score=mean,
-    )
+    @property
+    def total_placed_cell(self) -> Cell:
+        return self.total_placed if self.total_placed >= THRESHOLD else FEWER_THAN_5
 
 
-def _reasons(rows: list[GroupRow], groups: dict[str, list[Person]], population: Population):  # type: ignore[no-untyped-def]
-    names: set[str] = set(population.reasons.values())
-    for row in rows:
-        members = groups[row.label]
-        counts = Counter(
-            population.reasons[p.student_id] for p in members if p.student_id in population.reasons
-        )
-        not_placed = sum(counts.values())
-        row.reasons, row.not_placed = suppress(
-            {name: counts.get(name, 0) for name in names if counts.get(name)}, not_placed
-        )
-    return sorted(names)
+def fisher_p_value(placed: int, people: int, rest_placed: int, rest_people: int) -> float:
+    """One-sided Fisher's exact test: the chance of a group placed this rarely or more rarely
+    than everyone else if placement did not depend on the group."""
+    table = [[placed, people - placed], [rest_placed, rest_people - rest_placed]]
+    return float(fisher_exact(table, alternative="less").pvalue)
+
+
+def _assess(row: GroupRow, counts: tuple[int, int], totals: tuple[int, int]) -> None:
+    """Rates, the ratio and the flag, for a group whose figures and everyone else's are shown."""
+    placed, people = counts
+    total_placed, total_people = totals
+    rest_placed, rest_people = total_placed - placed, total_people - people
+    rest_not_placed = rest_people - rest_placed
+    if isinstance(row.placed, str) or min(rest_placed, rest_not_placed) < THRESHOLD:
+        return
+    if min(people, rest_people) < MIN_GROUP_SIZE:
+        return
+    rate, rest_rate = placed / people, rest_placed / rest_people
+    row.rest_rate = rest_rate
+    row.ratio = rate / rest_rate
+    row.p_value = fisher_p_value(placed, people, rest_placed, rest_people)
+    rules = []
+    if row.ratio < FOUR_FIFTHS:
+        rules.append(FOUR_FIFTHS_RULE)
+    if row.p_value < SIGNIFICANCE:
+        rules.append(FISHER_RULE)
+    row.flag_rules = tuple(rules)
+    row.flagged = bool(rules)
+
+
+def _outcome_cells(
+    labels: list[str], people: dict[str, int], placed: dict[str, int], people_cells: dict[str, Cell]
+) -> set[tuple[str, str]]:
+    """Which placed and not-placed counts to hide: a row's total is its people, and each column's
+    total is known to the reader (the programme's own figures say how many were placed)."""
+    cells: dict[tuple[str, str], int] = {}
+    for label in labels:
+        cells[(label, PLACED)] = placed[label]
+        cells[(label, NOT_PLACED)] = people[label] - placed[label]
+    lines = [
+        ([(label, PLACED) for label in labels], sum(placed.values())),
+        ([(label, NOT_PLACED) for label in labels], sum(people[g] - placed[g] for g in labels)),
+    ]
+    lines += [
+        ([(label, PLACED), (label, NOT_PLACED)], people[label])
+        for label in labels
+        if isinstance(people_cells[label], int)
+    ]
+    already = {
+        (label, column)
+        for label in labels
+        if not isinstance(people_cells[label], int)
+        for column in (PLACED, NOT_PLACED)
+    }
+    return protect(cells, lines, already)
+
+
+def _shown(value: int, hidden: bool) -> Cell:
+    return _label(value) if hidden else value
 
 
 def breakdown(population: Population, dimension: Dimension) -> Breakdown:
@@ -421,24 +506,71 @@ def breakdown(population: Population, dimension: Dimension) -> Breakdown:
     order = list(dimension.order) or sorted(groups, key=lambda g: (g == NOT_KNOWN, g))
     labels = [label for label in order if groups.get(label)]
     total_people = len(population.people)
-    total_placed = sum(1 for p in population.people if p.student_id in population.placed_scores)
-    people_cells, people_total = suppress({g: len(groups[g]) for g in labels}, total_people)
-    placed_counts = {
+    people = {g: len(groups[g]) for g in labels}
+    placed = {
         g: sum(1 for p in groups[g] if p.student_id in population.placed_scores) for g in labels
     }
-    placed_cells, placed_total = suppress(placed_counts, total_placed)
-    rows = [
-        _row(
-            label,
-            groups[label],
-            population,
-            (total_people, total_placed),
-            (people_cells[label], placed_cells[label]),
+    total_placed = sum(placed.values())
+    people_cells, people_total = suppress(people, total_people)
+    gone = _outcome_cells(labels, people, placed, people_cells)
+    rows = []
+    for label in labels:
+        hidden = (label, PLACED) in gone or (label, NOT_PLACED) in gone
+        placed_cell = _shown(placed[label], hidden)
+        scores = [
+            population.placed_scores[p.student_id]
+            for p in groups[label]
+            if p.student_id in population.placed_scores
+        ]
+        known_scores = [score for score in scores if score is not None]
+        row = GroupRow(
+            label=label,
+            people=people_cells[label],
+            placed=placed_cell,
+            rate=WITHHELD if hidden else placed[label] / people[label],
+            rest_rate=NOT_ASSESSED,
+            ratio=NOT_ASSESSED,
+            flagged=None,
+            mean_score=WITHHELD if hidden else (fmean(known_scores) if known_scores else None),
+            not_placed=_shown(people[label] - placed[label], hidden),
         )
-        for label in labels
-    ]
+        _assess(row, (placed[label], people[label]), (total_placed, total_people))
+        rows.append(row)
     names = _reasons(rows, groups, population)
+    placed_total: Cell = total_placed if total_placed >= THRESHOLD else FEWER_THAN_5
     return Breakdown(dimension, rows, people_total, placed_total, names)
+
+
+def _reasons(rows: list[GroupRow], groups: dict[str, list[Person]], population: Population):  # type: ignore[no-untyped-def]
+    """Why people were not placed, by group: hidden wherever the group's figures are."""
+    names = sorted(set(population.reasons.values()))
+    counts = {
+        row.label: Counter(
+            population.reasons[p.student_id]
+            for p in groups[row.label]
+            if p.student_id in population.reasons
+        )
+        for row in rows
+    }
+    cells = {(row.label, name): counts[row.label].get(name, 0) for row in rows for name in names}
+    lines = [
+        ([(row.label, name) for row in rows], sum(c.get(name, 0) for c in counts.values()))
+        for name in names
+    ]
+    lines += [
+        ([(row.label, name) for name in names], sum(counts[row.label].values()))
+        for row in rows
+        if isinstance(row.not_placed, int)
+    ]
+    already = {
+        (row.label, name) for row in rows if isinstance(row.not_placed, str) for name in names
+    }
+    gone = protect(cells, lines, already)
+    for row in rows:
+        row.reasons = {
+            name: _shown(cells[(row.label, name)], (row.label, name) in gone) for name in names
+        }
+    return names
 
 
 def equity_report(population: Population) -> EquityReport:
