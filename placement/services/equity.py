@@ -173,64 +173,99 @@ def reason_category(reason: str) -> str:
 # Suppression: the one rule for every table, chart, CSV and page
 
 
+Key = tuple[str, str]
+# A sum a reader knows: each cell with its sign (+1 or -1), and the total.
+Line = tuple[dict[Key, int], int]
+
+
 def _label(value: int) -> str:
     return FEWER_THAN_5 if value < THRESHOLD else WITHHELD
 
 
-def _bounds(value: int, cap: int) -> tuple[int, int]:
-    """What a reader can tell of a hidden cell from its words: under 5, or 5 up to its line."""
-    return (0, THRESHOLD - 1) if value < THRESHOLD else (THRESHOLD, max(cap, THRESHOLD))
-
-
-def _recoverable(values: list[int], hidden: list[bool], caps: list[int], total: int) -> bool:
-    """Whether a reader who knows the line's total can work out any hidden cell exactly."""
-    known = sum(value for value, gone in zip(values, hidden, strict=True) if not gone)
-    bounds = [
-        _bounds(value, cap) for value, gone, cap in zip(values, hidden, caps, strict=True) if gone
-    ]
-    rest = total - known
-    low_sum, high_sum = sum(low for low, _ in bounds), sum(high for _, high in bounds)
-    for low, high in bounds:
-        least = max(low, rest - (high_sum - high))
-        most = min(high, rest - (low_sum - low))
-        if least >= most:
-            return True
-    return False
-
-
-def protect(
-    cells: dict[tuple[str, str], int],
-    lines: list[tuple[list[tuple[str, str]], int]],
-    hidden: set[tuple[str, str]] | None = None,
-) -> set[tuple[str, str]]:
-    """The cells to hide so that no count under 5 can be read or worked out from the rest.
-
-    ``cells`` maps (row, column) to a count; ``lines`` are the sets of cells whose sum a reader
-    knows (a row's total, a column's total) with that sum; ``hidden`` cells are hidden already.
-    Every count under 5 is hidden; then, while any line lets a reader pin down a hidden cell
-    exactly (knowing the total, the cells shown and that each hidden cell is under 5 or is 5 or
-    more, as its words say), the smallest cell still shown on that line is hidden too.
-    """
-    gone = set(hidden or ()) | {key for key, value in cells.items() if value < THRESHOLD}
-    caps = {
-        key: min((t for keys, t in lines if key in keys), default=value)
-        for key, value in cells.items()
-    }
+def _narrow(bounds: dict[Key, list[int]], lines: list[Line]) -> None:
+    """Tighten each cell's [least, most] from every known sum until nothing changes."""
     changed = True
     while changed:
         changed = False
-        for keys, total in lines:
-            flags = [key in gone for key in keys]
-            if not any(flags):
-                continue
-            values = [cells[key] for key in keys]
-            if not _recoverable(values, flags, [caps[key] for key in keys], total):
-                continue
-            shown = [key for key in keys if key not in gone]
-            if shown:
-                gone.add(min(shown, key=lambda key: (cells[key], key)))
-                changed = True
-    return gone
+        for signs, total in lines:
+            # The range of the signed sum, cell by cell.
+            lows = {k: (bounds[k][0] if sign > 0 else -bounds[k][1]) for k, sign in signs.items()}
+            highs = {k: (bounds[k][1] if sign > 0 else -bounds[k][0]) for k, sign in signs.items()}
+            low_sum, high_sum = sum(lows.values()), sum(highs.values())
+            for key, sign in signs.items():
+                least = total - (high_sum - highs[key])
+                most = total - (low_sum - lows[key])
+                if sign < 0:
+                    least, most = -most, -least
+                low, high = bounds[key]
+                if least > low or most < high:
+                    bounds[key] = [max(low, least), min(high, most)]
+                    changed = True
+
+
+def _reader_bounds(
+    cells: dict[Key, int], gone: set[Key], lines: list[Line], ceiling: int, labelled: bool
+) -> dict[Key, list[int]]:
+    """What a reader can tell of every cell: shown ones exactly, hidden ones from their words
+    when ``labelled`` ("fewer than 5": 0 to 4; "withheld": 5 or more) and every sum they know."""
+
+    def hidden(value: int) -> list[int]:
+        if not labelled:
+            return [0, ceiling]
+        return [0, THRESHOLD - 1] if value < THRESHOLD else [THRESHOLD, ceiling]
+
+    bounds = {key: hidden(value) if key in gone else [value, value] for key, value in cells.items()}
+    _narrow(bounds, lines)
+    return bounds
+
+
+def _forced_zeros(cells: dict[Key, int], lines: list[Line]) -> set[Key]:
+    """Cells that the known sums give away whatever is hidden: a sum of 0 makes each of its
+    cells 0 (nobody placed means nobody in any group was), and a sum of one cell is that cell
+    (a dimension with one group)."""
+    zeros = {
+        key
+        for signs, total in lines
+        if total == 0 and all(sign > 0 for sign in signs.values())
+        for key in signs
+    }
+    alone = {key for signs, _ in lines if len(signs) == 1 for key in signs}
+    return zeros | alone
+
+
+def protect(
+    cells: dict[Key, int],
+    lines: list[Line],
+    hidden: set[Key] | None = None,
+    *,
+    labelled: bool = True,
+) -> set[Key]:
+    """The cells to hide so that no count under 5 can be read or worked out from the rest.
+
+    ``cells`` maps (row, column) to a count; ``lines`` are the sums a reader knows (a column's
+    total, a row's people equal to its placed and not placed) as signed cells and a total;
+    ``hidden`` cells are hidden already; ``labelled`` says whether a hidden cell's words tell
+    a small count ("fewer than 5") from a large one ("withheld"). Every count under 5 is hidden;
+    then, while the figures shown, the words of the hidden ones and the known sums together pin
+    down a hidden count, the smallest cell still shown on a sum through it is hidden too.
+    """
+    gone = set(hidden or ()) | {key for key, value in cells.items() if value < THRESHOLD}
+    ceiling = max([*cells.values(), *(abs(total) for _, total in lines), THRESHOLD])
+    inevitable = _forced_zeros(cells, lines)
+    while True:
+        bounds = _reader_bounds(cells, gone, lines, ceiling, labelled)
+        pinned = [key for key in sorted(gone - inevitable) if bounds[key][0] == bounds[key][1]]
+        candidates = {
+            other
+            for key in pinned
+            for signs, _ in lines
+            if key in signs
+            for other in signs
+            if other not in gone
+        }
+        if not candidates:
+            return gone
+        gone.add(min(candidates, key=lambda key: (cells[key], key)))
 
 
 def suppress(counts: dict[str, int], total: int) -> tuple[dict[str, Cell], Cell]:
@@ -239,16 +274,14 @@ def suppress(counts: dict[str, int], total: int) -> tuple[dict[str, Cell], Cell]
     if total < THRESHOLD:
         return {key: FEWER_THAN_5 for key in counts}, FEWER_THAN_5
     cells = {(key, ""): value for key, value in counts.items()}
-    gone = protect(cells, [(list(cells), total)])
+    line: Line = ({key: 1 for key in cells}, total)
+    gone = protect(cells, [line])
     shown: dict[str, Cell] = {
         key: (_label(value) if (key, "") in gone else value) for key, value in counts.items()
     }
-    line = list(cells)
-    hidden_flags = [key in gone for key in line]
-    still = any(hidden_flags) and _recoverable(
-        [cells[key] for key in line], hidden_flags, [total] * len(line), total
-    )
-    return shown, (WITHHELD if still else total)
+    bounds = _reader_bounds(cells, gone, [line], total, labelled=True)
+    pinned = any(bounds[key][0] >= bounds[key][1] for key in gone)
+    return shown, (WITHHELD if pinned else total)
 
 
 def hidden_reason(*cells: Cell) -> str | None:
@@ -451,7 +484,8 @@ def _assess(row: GroupRow, counts: tuple[int, int], totals: tuple[int, int]) -> 
     total_placed, total_people = totals
     rest_placed, rest_people = total_placed - placed, total_people - people
     rest_not_placed = rest_people - rest_placed
-    if isinstance(row.placed, str) or min(rest_placed, rest_not_placed) < THRESHOLD:
+    hidden = any(isinstance(cell, str) for cell in (row.people, row.placed, row.not_placed))
+    if hidden or min(rest_placed, rest_not_placed) < THRESHOLD:
         return
     if min(people, rest_people) < MIN_GROUP_SIZE:
         return
@@ -468,35 +502,44 @@ def _assess(row: GroupRow, counts: tuple[int, int], totals: tuple[int, int]) -> 
     row.flagged = bool(rules)
 
 
-def _outcome_cells(
-    labels: list[str], people: dict[str, int], placed: dict[str, int], people_cells: dict[str, Cell]
-) -> set[tuple[str, str]]:
-    """Which placed and not-placed counts to hide: a row's total is its people, and each column's
-    total is known to the reader (the programme's own figures say how many were placed)."""
-    cells: dict[tuple[str, str], int] = {}
+PEOPLE = "people"
+
+
+def _group_cells(
+    labels: list[str], groups: dict[str, list[Person]], population: Population
+) -> tuple[dict[Key, int], list[Line], list[str]]:
+    """Every count the report shows for a dimension, and every sum a reader knows among them:
+    each column's total (the programme's own figures give them), and within each group
+    people = placed + not placed and not placed = the sum of its reasons."""
+    names = sorted(set(population.reasons.values()))
+    cells: dict[Key, int] = {}
     for label in labels:
-        cells[(label, PLACED)] = placed[label]
-        cells[(label, NOT_PLACED)] = people[label] - placed[label]
-    lines = [
-        ([(label, PLACED) for label in labels], sum(placed.values())),
-        ([(label, NOT_PLACED) for label in labels], sum(people[g] - placed[g] for g in labels)),
-    ]
-    lines += [
-        ([(label, PLACED), (label, NOT_PLACED)], people[label])
-        for label in labels
-        if isinstance(people_cells[label], int)
-    ]
-    already = {
-        (label, column)
-        for label in labels
-        if not isinstance(people_cells[label], int)
-        for column in (PLACED, NOT_PLACED)
-    }
-    return protect(cells, lines, already)
+        members = groups[label]
+        placed = sum(1 for p in members if p.student_id in population.placed_scores)
+        reasons = Counter(
+            population.reasons[p.student_id] for p in members if p.student_id in population.reasons
+        )
+        cells[(label, PEOPLE)] = len(members)
+        cells[(label, PLACED)] = placed
+        cells[(label, NOT_PLACED)] = len(members) - placed
+        for name in names:
+            cells[(label, name)] = reasons.get(name, 0)
+    lines: list[Line] = []
+    for column in (PEOPLE, PLACED, NOT_PLACED, *names):
+        keys = {(label, column): 1 for label in labels}
+        lines.append((keys, sum(cells[key] for key in keys)))
+    for label in labels:
+        lines.append(({(label, PEOPLE): 1, (label, PLACED): -1, (label, NOT_PLACED): -1}, 0))
+        if names:
+            reasons_line = {(label, name): 1 for name in names}
+            lines.append(({**reasons_line, (label, NOT_PLACED): -1}, 0))
+    return cells, lines, names
 
 
-def _shown(value: int, hidden: bool) -> Cell:
-    return _label(value) if hidden else value
+def _shown(cells: dict[Key, int], gone: set[Key], key: Key) -> Cell:
+    """In the report's tables every hidden count reads "withheld", small or not: words that
+    told a small count from a large one would themselves narrow what a reader can work out."""
+    return WITHHELD if key in gone else cells[key]
 
 
 def breakdown(population: Population, dimension: Dimension) -> Breakdown:
@@ -506,17 +549,25 @@ def breakdown(population: Population, dimension: Dimension) -> Breakdown:
     order = list(dimension.order) or sorted(groups, key=lambda g: (g == NOT_KNOWN, g))
     labels = [label for label in order if groups.get(label)]
     total_people = len(population.people)
-    people = {g: len(groups[g]) for g in labels}
-    placed = {
-        g: sum(1 for p in groups[g] if p.student_id in population.placed_scores) for g in labels
-    }
-    total_placed = sum(placed.values())
-    people_cells, people_total = suppress(people, total_people)
-    gone = _outcome_cells(labels, people, placed, people_cells)
+    cells, lines, names = _group_cells(labels, groups, population)
+    gone: set[Key] = set()
+    while True:
+        gone = protect(cells, lines, gone, labelled=False)
+        # A group with any of its people, placed or not placed hidden shows no outcome at all.
+        whole = {
+            (label, column)
+            for label in labels
+            if {(label, PEOPLE), (label, PLACED), (label, NOT_PLACED)} & gone
+            for column in (PLACED, NOT_PLACED, *names)
+        }
+        if whole <= gone:
+            break
+        gone |= whole
+    total_placed = sum(cells[(label, PLACED)] for label in labels)
     rows = []
     for label in labels:
-        hidden = (label, PLACED) in gone or (label, NOT_PLACED) in gone
-        placed_cell = _shown(placed[label], hidden)
+        hidden = (label, PLACED) in gone
+        people, placed = cells[(label, PEOPLE)], cells[(label, PLACED)]
         scores = [
             population.placed_scores[p.student_id]
             for p in groups[label]
@@ -525,52 +576,21 @@ def breakdown(population: Population, dimension: Dimension) -> Breakdown:
         known_scores = [score for score in scores if score is not None]
         row = GroupRow(
             label=label,
-            people=people_cells[label],
-            placed=placed_cell,
-            rate=WITHHELD if hidden else placed[label] / people[label],
+            people=_shown(cells, gone, (label, PEOPLE)),
+            placed=_shown(cells, gone, (label, PLACED)),
+            rate=WITHHELD if hidden else placed / people,
             rest_rate=NOT_ASSESSED,
             ratio=NOT_ASSESSED,
             flagged=None,
             mean_score=WITHHELD if hidden else (fmean(known_scores) if known_scores else None),
-            not_placed=_shown(people[label] - placed[label], hidden),
+            not_placed=_shown(cells, gone, (label, NOT_PLACED)),
+            reasons={name: _shown(cells, gone, (label, name)) for name in names},
         )
-        _assess(row, (placed[label], people[label]), (total_placed, total_people))
+        _assess(row, (placed, people), (total_placed, total_people))
         rows.append(row)
-    names = _reasons(rows, groups, population)
+    people_total: Cell = total_people if total_people >= THRESHOLD else FEWER_THAN_5
     placed_total: Cell = total_placed if total_placed >= THRESHOLD else FEWER_THAN_5
     return Breakdown(dimension, rows, people_total, placed_total, names)
-
-
-def _reasons(rows: list[GroupRow], groups: dict[str, list[Person]], population: Population):  # type: ignore[no-untyped-def]
-    """Why people were not placed, by group: hidden wherever the group's figures are."""
-    names = sorted(set(population.reasons.values()))
-    counts = {
-        row.label: Counter(
-            population.reasons[p.student_id]
-            for p in groups[row.label]
-            if p.student_id in population.reasons
-        )
-        for row in rows
-    }
-    cells = {(row.label, name): counts[row.label].get(name, 0) for row in rows for name in names}
-    lines = [
-        ([(row.label, name) for row in rows], sum(c.get(name, 0) for c in counts.values()))
-        for name in names
-    ]
-    lines += [
-        ([(row.label, name) for name in names], sum(counts[row.label].values()))
-        for row in rows
-        if isinstance(row.not_placed, int)
-    ]
-    already = {
-        (row.label, name) for row in rows if isinstance(row.not_placed, str) for name in names
-    }
-    gone = protect(cells, lines, already)
-    for row in rows:
-        row.reasons = {
-            name: _shown(cells[(row.label, name)], (row.label, name) in gone) for name in names
-        }
-    return names
 
 
 def equity_report(population: Population) -> EquityReport:
