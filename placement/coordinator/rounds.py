@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from placement import reference
@@ -17,7 +18,14 @@ from placement.errors import Conflict, ValidationFailed
 from placement.extensions import db
 from placement.forms import canonical_id
 from placement.models import MatchingRound, Offer, PlacementRole, Proposal, Skill, StudentProfile
-from placement.services import mail, offers, rounds, snapshot, verification
+from placement.services import (
+    mail,
+    offers,
+    proposal_changes,
+    rounds,
+    snapshot,
+    verification,
+)
 
 SORTS = {
     "score": lambda row: row["proposal"].score,
@@ -208,7 +216,11 @@ def _roles(ids: list[int]) -> list[PlacementRole]:
     if not ids:
         return []
     return list(
-        db.session.execute(select(PlacementRole).where(PlacementRole.id.in_(ids))).scalars()
+        db.session.execute(
+            select(PlacementRole)
+            .where(PlacementRole.id.in_(ids))
+            .options(selectinload(PlacementRole.organisation))
+        ).scalars()
     )
 
 
@@ -281,6 +293,10 @@ def approve_proposal(round_id: int, proposal_id: int) -> Response:
         abort(400)
     refused = _decide_one(proposal.id, True, "")
     flash(refused or "Proposal approved.", None if refused else "success")
+    if request.form.get("from") == "student":
+        return redirect(
+            url_for("coordinator.round_student", round_id=round_id, student_id=proposal.student_id)
+        )
     return redirect(url_for("coordinator.round_detail", round_id=round_id) + "#proposals")
 
 
@@ -310,7 +326,50 @@ def round_student(round_id: int, student_id: int) -> str:
         unmatched_reason=reason,
         labels=skill_labels(),
         label_skills=snapshot.label_skills,
+        confirm=ConfirmForm(),
     )
+
+
+@bp.post("/rounds/<int:round_id>/proposals/<int:proposal_id>/swap")
+def swap_proposal(round_id: int, proposal_id: int) -> Response:
+    """Propose one of the student's listed alternatives instead."""
+    matching_round = load_round(round_id)
+    proposal = load_proposal(matching_round, proposal_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    role_id = canonical_id(request.form.get("role"))
+    student_page = url_for(
+        "coordinator.round_student", round_id=round_id, student_id=proposal.student_id
+    )
+    if role_id is None:
+        flash("Choose one of the alternatives listed for this student")
+        return redirect(student_page)
+    try:
+        swapped = proposal_changes.swap_role(db.session, proposal, role_id, current_user.id)
+    except Conflict as refusal:
+        db.session.rollback()
+        flash(refusal.message)
+        return redirect(student_page)
+    db.session.commit()
+    flash(f"Now proposed: {swapped.role.title} at {swapped.role.organisation.name}.", "success")
+    return redirect(student_page)
+
+
+@bp.post("/rounds/<int:round_id>/adopt-stable")
+def adopt_stable(round_id: int) -> Response:
+    """Make the stable result's pairs the round's proposals (before any decision)."""
+    matching_round = load_round(round_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        count = proposal_changes.adopt_stable(db.session, matching_round, current_user.id)
+    except Conflict as refusal:
+        db.session.rollback()
+        flash(refusal.message)
+        return redirect(url_for("coordinator.stable", round_id=round_id))
+    db.session.commit()
+    flash(f"The round's proposals are now the stable result's {count} pairs.", "success")
+    return redirect(url_for("coordinator.round_detail", round_id=round_id) + "#proposals")
 
 
 @bp.route("/rounds/<int:round_id>/stable")
@@ -326,6 +385,8 @@ def stable(round_id: int) -> str:
         label_a="Optimal",
         label_b="Stable",
         comparison=comparison,
+        adopt_round=matching_round,
+        confirm=ConfirmForm(),
         **_names(comparison),
         back=url_for("coordinator.round_detail", round_id=round_id),
     )

@@ -413,6 +413,10 @@ PLACEMENT_HEADER = [
     "started_at",
     "completed_at",
     "withdrawal_reason",
+    "student_feedback_rating",
+    "student_feedback",
+    "organisation_feedback_rating",
+    "organisation_feedback",
 ]
 
 
@@ -438,9 +442,17 @@ def placement_rows(session: Session) -> list[list[object]]:
             _iso(placement.started_at),
             _iso(placement.completed_at),
             placement.withdrawal_reason or "",
+            *_feedback(placement, "student"),
+            *_feedback(placement, "organisation"),
         ]
         for placement in placements
     ]
+
+
+def _feedback(placement: Placement, side: str) -> list[object]:
+    """The rating (1 to 5) and comment one side gave, or two empty cells."""
+    given = next((entry for entry in placement.feedback if entry.given_by == side), None)
+    return [given.rating, given.comment] if given else ["", ""]
 
 
 def _iso(moment: Any) -> str:

@@ -82,6 +82,8 @@ ACCESS: dict[str, str] = {
     "organisation.unmark_candidate": "organisation",
     # coordinator area
     "coordinator.approve_proposal": "coordinator",
+    "coordinator.swap_proposal": "coordinator",
+    "coordinator.adopt_stable": "coordinator",
     "coordinator.audit": "coordinator",
     "coordinator.audit_csv": "coordinator",
     "coordinator.compare_rounds": "coordinator",

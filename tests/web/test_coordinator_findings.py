@@ -1,0 +1,142 @@
+"""What coordinators found missing: decisions from a proposal's page, the stable result adopted,
+companies' records, role and organisation together, and words instead of codes."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from support.factories import PASSWORD, create_coordinator, create_organisation
+from support.http import sign_in, submit, text_of
+from support.rounds import make_pool, run_round
+
+from placement.extensions import db
+from placement.models import AuditEvent, Proposal
+
+
+def _student_page(matching_round, proposal) -> str:
+    return f"/coordinator/rounds/{matching_round.id}/students/{proposal.student_id}"
+
+
+def test_a_proposal_is_approved_from_its_own_page(client):
+    pool = make_pool(students=2, roles=3)
+    matching_round = run_round()
+    proposal = matching_round.proposals[0]
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    page = _student_page(matching_round, proposal)
+    assert "Approve this proposal" in text_of(client.get(page))
+    url = f"/coordinator/rounds/{matching_round.id}/proposals/{proposal.id}/approve"
+    answer = submit(client, url, {"from": "student"}, page=page)
+    assert answer.headers["Location"].endswith(page)
+    db.session.refresh(proposal)
+    assert proposal.status == "approved"
+    assert "Approve this proposal" not in text_of(client.get(page))
+
+
+def test_a_proposal_is_rejected_from_its_own_page(client):
+    pool = make_pool(students=2, roles=3)
+    matching_round = run_round()
+    proposal = matching_round.proposals[0]
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    page = text_of(client.get(_student_page(matching_round, proposal)))
+    reject = re.search(r'href="([^"]+/reject)"', page)[1]
+    submit(client, reject, {"reason": "The student has since graduated"})
+    db.session.refresh(proposal)
+    assert proposal.status == "rejected"
+
+
+def test_a_listed_alternative_is_swapped_in_with_the_engines_score(client):
+    pool = make_pool(students=2, roles=3)
+    matching_round = run_round()
+    proposal = matching_round.proposals[0]
+    taken = {p.role_id for p in matching_round.proposals}
+    free_role = next(role for role in pool["roles"] if role.id not in taken)
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    page = _student_page(matching_round, proposal)
+    listed = text_of(client.get(page))
+    assert f'name="role" value="{free_role.id}"' in listed
+    url = f"/coordinator/rounds/{matching_round.id}/proposals/{proposal.id}/swap"
+    submit(client, url, {"role": str(free_role.id)}, page=page)
+    db.session.refresh(proposal)
+    assert proposal.role_id == free_role.id
+    assert 0 < proposal.score <= 1 and proposal.reasons
+    assert f"Now proposed: {free_role.title}" in text_of(client.get(page))
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "proposal_swapped")
+    ).scalar_one()
+    assert event.object_id == str(proposal.id) or event.object_id == proposal.id
+
+
+def test_a_role_that_is_not_listed_or_is_full_cannot_be_swapped_in(client):
+    pool = make_pool(students=2, roles=2)
+    matching_round = run_round()
+    first, second = matching_round.proposals
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    page = _student_page(matching_round, first)
+    url = f"/coordinator/rounds/{matching_round.id}/proposals/{first.id}/swap"
+    expected = {
+        str(second.role_id): "Every place of that role is proposed to another student",
+        "999999": "Choose one of the alternatives listed for this student",
+        "01": "Choose one of the alternatives listed for this student",
+        "x": "Choose one of the alternatives listed for this student",
+    }
+    for role, message in expected.items():
+        answer = submit(client, url, {"role": role}, page=page)
+        assert message in text_of(client.get(answer.headers["Location"])), role
+        db.session.refresh(first)
+        assert first.role_id != second.role_id
+
+
+def test_the_stable_result_is_adopted_as_the_rounds_proposals(client):
+    pool = make_pool(students=3, roles=3)
+    matching_round = run_round()
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    stable_page = f"/coordinator/rounds/{matching_round.id}/stable"
+    assert "Adopt the stable result as the proposals" in text_of(client.get(stable_page))
+    url = f"/coordinator/rounds/{matching_round.id}/adopt-stable"
+    answer = submit(client, url, page=stable_page)
+    assert answer.status_code == 302
+    db.session.expire_all()
+    proposals = db.session.execute(
+        select(Proposal).where(Proposal.round_id == matching_round.id)
+    ).scalars()
+    from placement.services import rounds
+
+    stable = rounds.stable_result(matching_round)
+    expected = {(a["student"], a["role"]) for a in stable["assignments"]}
+    assert {(f"student-{p.student_id}", f"role-{p.role_id}") for p in proposals} == expected
+
+
+def test_the_stable_result_is_not_adopted_once_a_proposal_is_decided(client):
+    pool = make_pool(students=3, roles=3)
+    matching_round = run_round()
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    first = matching_round.proposals[0]
+    url = f"/coordinator/rounds/{matching_round.id}/proposals/{first.id}/approve"
+    submit(client, url, page=f"/coordinator/rounds/{matching_round.id}")
+    stable_page = f"/coordinator/rounds/{matching_round.id}/stable"
+    submit(client, f"/coordinator/rounds/{matching_round.id}/adopt-stable", page=stable_page)
+    assert "already decided" in text_of(client.get(stable_page))
+    db.session.refresh(first)
+    assert first.status == "approved"
+
+
+def test_the_verification_page_links_to_the_companies_house_record(client):
+    organisation, _ = create_organisation(verified=False)
+    coordinator = create_coordinator()
+    sign_in(client, coordinator.email, PASSWORD)
+    page = text_of(client.get(f"/coordinator/organisations/{organisation.id}"))
+    link = (
+        "https://find-and-update.company-information.service.gov.uk/company/"
+        f"{organisation.companies_house_number}"
+    )
+    assert f'href="{link}"' in page
+
+
+def test_compare_pages_name_the_organisation_beside_each_role(client):
+    pool = make_pool(students=3, roles=2)
+    first = run_round("A")
+    second = run_round("B", min_score=0.99)
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    compared = text_of(client.get(f"/coordinator/rounds/compare?a={first.id}&b={second.id}"))
+    assert f"at {pool['organisation'].name}" in compared
