@@ -140,3 +140,58 @@ def test_compare_pages_name_the_organisation_beside_each_role(client):
     sign_in(client, pool["coordinator"].email, PASSWORD)
     compared = text_of(client.get(f"/coordinator/rounds/compare?a={first.id}&b={second.id}"))
     assert f"at {pool['organisation'].name}" in compared
+
+
+def _confirmed_placement():
+    from placement.services import offers
+
+    pool = make_pool(students=1, roles=1)
+    matching_round = run_round()
+    offers.approve(db.session, matching_round.proposals[0].id)
+    (offer,) = offers.publish(db.session, matching_round, 7)
+    offers.accept(db.session, offer.id, "student")
+    placement = offers.accept(db.session, offer.id, "organisation")
+    db.session.commit()
+    return pool, placement
+
+
+def test_a_placement_is_not_started_before_its_role_starts_without_a_reason(client):
+    pool, placement = _confirmed_placement()
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    listing = text_of(client.get("/coordinator/placements"))
+    assert "1 July 2027 to 31 August 2027" in listing
+    url = f"/coordinator/placements/{placement.id}/start"
+    assert f'href="{url}"' in listing
+    confirm = text_of(client.get(url))
+    assert "Start this placement?" in confirm
+    assert "The role does not start until 1 July 2027" in confirm
+    refused = text_of(submit(client, url, {"early_reason": ""}))
+    assert "The role starts on 1 July 2027: to start the placement before then, say why" in (
+        refused
+    )
+    db.session.refresh(placement)
+    assert placement.status == "confirmed"
+    submit(client, url, {"early_reason": "The team asked for an induction week"})
+    db.session.refresh(placement)
+    assert placement.status == "started"
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "placement_started")
+    ).scalar_one()
+    assert event.detail["before_the_role_starts"] == "The team asked for an induction week"
+    complete = f"/coordinator/placements/{placement.id}/complete"
+    assert "Complete this placement?" in text_of(client.get(complete))
+    submit(client, complete, {"early_reason": ""})
+    db.session.refresh(placement)
+    assert placement.status == "started"
+
+
+def test_a_placement_starts_on_the_roles_start_date_without_a_reason(app):
+    from datetime import UTC, datetime
+
+    from placement.services import placements
+
+    _, placement = _confirmed_placement()
+    on_the_day = datetime(2027, 7, 1, 9, 0, tzinfo=UTC)
+    placements.move(db.session, placement.id, "start", now=on_the_day)
+    db.session.commit()
+    assert placement.status == "started"
