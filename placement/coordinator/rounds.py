@@ -62,6 +62,8 @@ def readiness() -> str:
     return render_template(
         "coordinator/rounds/readiness.html",
         readiness=rounds.readiness(db.session),
+        eligible_in_words=snapshot.ELIGIBLE_IN_WORDS,
+        ready_in_words=snapshot.READY_IN_WORDS,
         universities=reference.universities(),
     )
 

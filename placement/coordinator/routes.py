@@ -7,7 +7,7 @@ from flask import current_app, render_template
 from placement import charts
 from placement.coordinator import bp
 from placement.extensions import db
-from placement.services import reports
+from placement.services import reports, snapshot
 
 
 @bp.route("/")
@@ -30,6 +30,7 @@ def dashboard() -> str:
             percent=True,
         ),
         shares=reports.shares(db.session, float(config["TARGET_WOMEN_SHARE"])),
+        eligible_in_words=snapshot.ELIGIBLE_IN_WORDS,
         stages=stages,
         funnel_chart=charts.bar_chart(
             "funnel-chart",

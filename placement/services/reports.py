@@ -19,7 +19,8 @@ from placement.models import (
     Proposal,
     StudentProfile,
 )
-from placement.services import equity
+from placement.services import equity, snapshot
+from placement.services import rounds as rounds_service
 from placement.services.equity import Cell
 
 # ---------------------------------------------------------------------------------------------
@@ -158,16 +159,11 @@ def funnel(session: Session) -> list[Stage]:
     """How many students reached each stage, from registering to completing a placement."""
     registered = _distinct(session, StudentProfile.id)
     submitted = equity.cohort_ids(session)
-    eligible = submitted & _distinct(
-        session,
-        StudentProfile.id,
-        StudentProfile.rqf_level >= 6,
-        StudentProfile.right_to_work.is_(True),
-    )
+    eligible = submitted & _distinct(session, StudentProfile.id, snapshot.eligible())
     proposed = _distinct(session, Proposal.student_id)
     offered = _distinct(session, Offer.student_id)
     approved = offered | _distinct(
-        session, Proposal.student_id, Proposal.status.in_(("approved", "offered"))
+        session, Proposal.student_id, Proposal.status.in_(rounds_service.APPROVED)
     )
     placements = _distinct(session, Placement.student_id)
     accepted = placements | _distinct(session, Offer.student_id, Offer.status == "accepted")
@@ -339,7 +335,8 @@ def round_figures(session: Session, matching_round: MatchingRound) -> RoundFigur
     approved = _count(
         session,
         select(func.count(Proposal.id)).where(
-            Proposal.round_id == matching_round.id, Proposal.status.in_(("approved", "offered"))
+            Proposal.round_id == matching_round.id,
+            Proposal.status.in_(rounds_service.APPROVED),
         ),
     )
     return RoundFigures(

@@ -195,3 +195,41 @@ def test_a_placement_starts_on_the_roles_start_date_without_a_reason(app):
     placements.move(db.session, placement.id, "start", now=on_the_day)
     db.session.commit()
     assert placement.status == "started"
+
+
+def test_ready_and_eligible_counts_agree_between_readiness_and_dashboard(client):
+    from support.factories import create_student
+    from support.reports import tables
+
+    pool = make_pool(students=3, roles=1)
+    create_student(right_to_work=False)
+    create_student(rqf_level=5)
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    readiness = text_of(client.get("/coordinator/readiness"))
+    assert "3 students ready" in readiness
+    assert "No right to work in the UK" in readiness
+    dashboard = tables(text_of(client.get("/coordinator/")))
+    stages = dict((row[0], row[1]) for row in dashboard["Students at each stage"][1:])
+    assert stages["Eligible"] == "3"
+
+
+def test_the_dashboard_counts_a_rounds_approvals_after_their_offers_close(client):
+    from support.reports import tables
+
+    from placement.services import offers
+
+    pool = make_pool(students=2, roles=2)
+    matching_round = run_round()
+    for proposal in matching_round.proposals:
+        offers.approve(db.session, proposal.id)
+    sent = offers.publish(db.session, matching_round, 7)
+    offers.decline(db.session, sent[0].id, "student", "Found another job")
+    db.session.commit()
+    statuses = sorted(p.status for p in matching_round.proposals)
+    assert statuses == ["closed", "offered"]
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    dashboard = tables(text_of(client.get("/coordinator/")))
+    head, row = dashboard["Completed matching rounds"][0], dashboard["Completed matching rounds"][1]
+    assert dict(zip(head, row, strict=True))["Approved"] == "2"
+    stages = dict((r[0], r[1]) for r in dashboard["Students at each stage"][1:])
+    assert stages["Approved by a coordinator"] == "2"
