@@ -19,6 +19,7 @@ from placement.extensions import db
 from placement.forms import canonical_id
 from placement.models import MatchingRound, Offer, PlacementRole, Proposal, Skill, StudentProfile
 from placement.services import (
+    explanations,
     mail,
     offers,
     proposal_changes,
@@ -156,7 +157,9 @@ def _rows(matching_round: MatchingRound, filters: dict[str, Any]) -> list[dict[s
                 "proposal": proposal,
                 "student_rank": student_rank,
                 "role_rank": role_rank,
-                "reasons": [snapshot.label_skills(reason, labels) for reason in proposal.reasons],
+                "reasons": [
+                    explanations.for_coordinator(reason, labels) for reason in proposal.reasons
+                ],
             }
         )
     kept = [row for row in rows if _keep(row, filters)]
@@ -185,7 +188,10 @@ def _detail_page(matching_round: MatchingRound, decide_form: DecideForm) -> str:
             decide=decide_form,
             ticked=set(decide_form.proposals.data or []),
             page_errors=bool(decide_form.errors),
-            unmatched=[(people.get(s), s, why) for s, why in snapshot.unmatched(result)],
+            unmatched=[
+                (people.get(s), s, explanations.for_coordinator(why, skill_labels()))
+                for s, why in snapshot.unmatched(result)
+            ],
             unfilled=[(places.get(r), left) for r, left in snapshot.unfilled(result)],
             organisations=sorted(
                 {p.role.organisation for p in matching_round.proposals}, key=lambda o: o.name
@@ -325,9 +331,9 @@ def round_student(round_id: int, student_id: int) -> str:
         report=report,
         roles={role.id: role for role in _roles(role_ids)},
         proposal=proposal,
-        unmatched_reason=reason,
+        unmatched_reason=explanations.for_coordinator(reason, skill_labels()) if reason else None,
         labels=skill_labels(),
-        label_skills=snapshot.label_skills,
+        label_skills=explanations.for_coordinator,
         confirm=ConfirmForm(),
     )
 

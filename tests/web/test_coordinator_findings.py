@@ -3,6 +3,7 @@ companies' records, role and organisation together, and words instead of codes."
 
 from __future__ import annotations
 
+import html
 import re
 
 from sqlalchemy import select
@@ -233,3 +234,27 @@ def test_the_dashboard_counts_a_rounds_approvals_after_their_offers_close(client
     assert dict(zip(head, row, strict=True))["Approved"] == "2"
     stages = dict((r[0], r[1]) for r in dashboard["Students at each stage"][1:])
     assert stages["Approved by a coordinator"] == "2"
+
+
+def test_round_pages_explain_to_the_coordinator_with_labels_and_dates_in_words(client):
+    from datetime import date
+
+    from support.factories import create_student
+
+    pool = make_pool(students=2, roles=2)
+    late = create_student(available_from=date(2027, 6, 1), available_until=date(2027, 6, 15))
+    matching_round = run_round()
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    for url in (
+        f"/coordinator/rounds/{matching_round.id}",
+        f"/coordinator/rounds/{matching_round.id}/students/{matching_round.proposals[0].student_id}",
+        f"/coordinator/rounds/{matching_round.id}/students/{late.id}",
+    ):
+        page = text_of(client.get(url)).split("<main", 1)[1].split("</main>", 1)[0]
+        for student_speak in ("You did not rank", "You ranked", "listed you", "your ", "you have"):
+            assert student_speak not in page, (url, student_speak)
+        assert not re.search(r"\b20\d\d-\d\d-\d\d\b", page), url
+        assert "fintech" not in page, url
+    round_page = html.unescape(text_of(client.get(f"/coordinator/rounds/{matching_round.id}")))
+    assert "The student did not rank this role" in round_page
+    assert "outside the student's availability (1 June 2027 to 15 June 2027)" in round_page
