@@ -23,6 +23,7 @@ from placement.services import (
     mail,
     offers,
     proposal_changes,
+    round_gaps,
     rounds,
     snapshot,
     verification,
@@ -198,6 +199,7 @@ def _detail_page(matching_round: MatchingRound, decide_form: DecideForm) -> str:
             ),
             boroughs=reference.boroughs(),
             universities=reference.universities(),
+            **_gaps(matching_round),
             other_rounds=[
                 item
                 for item in db.session.execute(
@@ -211,6 +213,13 @@ def _detail_page(matching_round: MatchingRound, decide_form: DecideForm) -> str:
             ],
         )
     return render_template("coordinator/rounds/detail.html", **context)
+
+
+def _gaps(matching_round: MatchingRound) -> dict[str, Any]:
+    """What stands between the unmatched and the empty places, for the round page's section."""
+    found = round_gaps.gaps(matching_round.snapshot, matching_round.result, skill_labels())
+    role_ids = [change.role_id for change in found.changes] if found else []
+    return {"gaps": found, "gap_roles": {role.id: role for role in _roles(role_ids)}}
 
 
 def _profiles(ids: list[int]) -> list[StudentProfile]:

@@ -258,3 +258,35 @@ def test_round_pages_explain_to_the_coordinator_with_labels_and_dates_in_words(c
     round_page = html.unescape(text_of(client.get(f"/coordinator/rounds/{matching_round.id}")))
     assert "The student did not rank this role" in round_page
     assert "outside the student's availability (1 June 2027 to 15 June 2027)" in round_page
+
+
+def test_the_round_page_says_what_stands_between_the_unmatched_and_the_empty_places(client):
+    """A role with 3 places, 1 taken: one student is available only from a week after its
+    start, one lacks its required Python; an engine change of either kind would place them."""
+    from datetime import date
+
+    from support.factories import create_role, create_student
+
+    organisation, _ = create_organisation(name="Riverside Analytics")
+    create_role(organisation, title="Data analyst", places=3)
+    create_student()
+    create_student(available_from=date(2027, 7, 8), available_until=date(2027, 9, 30))
+    create_student(skills={"sql": 3})
+    coordinator = create_coordinator()
+    matching_round = run_round()
+    assert len(matching_round.result["unmatched"]) == 2
+    sign_in(client, coordinator.email, PASSWORD)
+    page = html.unescape(text_of(client.get(f"/coordinator/rounds/{matching_round.id}")))
+    section = page.split('id="gaps"', 1)[1]
+    assert "2 student(s) have no proposal while 2 place(s) stay empty: 2 possible pairs" in section
+    assert "The role's dates fall outside the student's availability" in section
+    assert "The student lacks a required skill at the level asked" in section
+    assert (
+        "Data analyst at Riverside Analytics: move its dates a week later "
+        "(to 8 July 2027 to 7 September 2027). 1 unmatched student(s) would meet every rule; "
+        "it could place 1."
+    ) in section
+    assert (
+        "Data analyst at Riverside Analytics: make Python desirable rather than required. "
+        "1 unmatched student(s) would meet every rule; it could place 1."
+    ) in section
