@@ -215,9 +215,23 @@ def _detail_page(matching_round: MatchingRound, decide_form: DecideForm) -> str:
     return render_template("coordinator/rounds/detail.html", **context)
 
 
+_GAPS_CACHE: dict[tuple[int, str], round_gaps.Gaps | None] = {}
+GAPS_CACHED = 16
+
+
 def _gaps(matching_round: MatchingRound) -> dict[str, Any]:
-    """What stands between the unmatched and the empty places, for the round page's section."""
-    found = round_gaps.gaps(matching_round.snapshot, matching_round.result, skill_labels())
+    """What stands between the unmatched and the empty places, for the round page's section.
+
+    A stored result never changes, so each worker works it out once per result (a fraction of
+    a second to a few seconds at national size) and keeps the last few.
+    """
+    result = matching_round.result or {}
+    key = (matching_round.id, str(result.get("result_sha256", "")))
+    if key not in _GAPS_CACHE:
+        if len(_GAPS_CACHE) >= GAPS_CACHED:
+            _GAPS_CACHE.pop(next(iter(_GAPS_CACHE)))
+        _GAPS_CACHE[key] = round_gaps.gaps(matching_round.snapshot, result, skill_labels())
+    found = _GAPS_CACHE[key]
     role_ids = [change.role_id for change in found.changes] if found else []
     return {"gaps": found, "gap_roles": {role.id: role for role in _roles(role_ids)}}
 

@@ -27,7 +27,7 @@ RULE_WORDS = {
     "forbidden": "A coordinator excluded the pair",
 }
 CHANGES_SHOWN = 5
-ROLES_EXAMINED = 60  # the roles with the most places left, so the page stays quick
+ROLES_EXAMINED = 30  # of the roles a change could help, those with most places left
 WEEK = timedelta(days=7)
 
 
@@ -42,10 +42,14 @@ class RuleCount:
 class Change:
     """One change to one role and how many of the unmatched it could place."""
 
-    role_id: int
+    role_key: str
     words: str
     students: int
     could_place: int
+
+    @property
+    def role_id(self) -> int:
+        return snapshot.row_id(self.role_key)
 
 
 @dataclass(frozen=True)
@@ -97,12 +101,22 @@ def _shifted(role: dict[str, Any], days: timedelta) -> dict[str, Any]:
     return dict(role, start=(start + days).isoformat(), end=(end + days).isoformat())
 
 
+def _one_role(sub: dict[str, Any], role: dict[str, Any]) -> dict[str, Any]:
+    """The unmatched students against this one role, so each try costs one column."""
+    return dict(
+        sub,
+        students=[
+            dict(s, preferences=[r for r in s["preferences"] if r == role["id"]])
+            for s in sub["students"]
+        ],
+        roles=[dict(role, preferences=role["preferences"])],
+        forbidden=[p for p in sub["forbidden"] if p["role"] == role["id"]],
+    )
+
+
 def _feasible_with(sub: dict[str, Any], role: dict[str, Any]) -> int:
     """How many of the unmatched meet every rule for this one (changed) role."""
-    one = dict(
-        sub, roles=[role], forbidden=[p for p in sub["forbidden"] if p["role"] == role["id"]]
-    )
-    return int(matching.prepare(one).feasible.sum())
+    return int(matching.prepare(_one_role(sub, role)).feasible.sum())
 
 
 def _long(day: str) -> str:
@@ -128,21 +142,22 @@ def _change_words(
 
 
 def _role_changes(
-    sub: dict[str, Any], role: dict[str, Any], labels: dict[str, str]
+    sub: dict[str, Any], role: dict[str, Any], labels: dict[str, str], dates_only: bool
 ) -> list[Change]:
-    pool = matching.pool_size(sub, role["id"])
+    """The changes to one role that admit unmatched students, each tried with the engine."""
+    pool = matching.pool_size(_one_role(sub, role), role["id"])
     now = pool["feasible"]
-    found = []
+    found: list[Change] = []
 
     def add(words: str | None, feasible: int) -> None:
         gained = feasible - now
         if words and gained > 0:
-            found.append(
-                Change(snapshot.row_id(role["id"]), words, gained, min(gained, role["places"]))
-            )
+            found.append(Change(role["id"], words, gained, min(gained, role["places"])))
 
     for relaxation in pool["relaxations"]:
         add(_change_words(relaxation, role, labels), relaxation["feasible"])
+    if not dates_only:
+        return found
     for days, words in ((WEEK, "a week later"), (-WEEK, "a week earlier")):
         moved = _shifted(role, days)
         add(
@@ -170,9 +185,22 @@ def gaps(
         for rule, mask in prepared.masks.items()
     ]
     rules = sorted((r for r in rules if r.pairs), key=lambda r: (-r.pairs, r.rule))
-    by_places = sorted(sub["roles"], key=lambda r: (-r["places"], r["id"]))[:ROLES_EXAMINED]
-    changes = [change for role in by_places for change in _role_changes(sub, role, labels)]
-    changes.sort(key=lambda c: (-c.could_place, -c.students, c.role_id, c.words))
+    # A change to one rule can only admit a student who breaks that rule alone, so only roles
+    # with such a student are tried (most are not), the ones with most places left first.
+    broken = np.sum([~mask for mask in prepared.masks.values()], axis=0)
+    one_away = broken == 1
+    dates_alone = one_away & ~prepared.masks["dates"]
+    index = {key: i for i, key in enumerate(prepared.problem.role_ids)}
+    hopeful = [role for role in sub["roles"] if one_away[:, index[role["id"]]].any()]
+    by_places = sorted(hopeful, key=lambda r: (-r["places"], r["id"]))[:ROLES_EXAMINED]
+    changes = [
+        change
+        for role in by_places
+        for change in _role_changes(
+            sub, role, labels, bool(dates_alone[:, index[role["id"]]].any())
+        )
+    ]
+    changes.sort(key=lambda c: (-c.could_place, -c.students, c.role_key, c.words))
     feasible = int(prepared.feasible.sum())
     return Gaps(
         unmatched=len(sub["students"]),
@@ -183,5 +211,5 @@ def gaps(
         rules=rules,
         changes=changes[:CHANGES_SHOWN],
         roles_examined=len(by_places),
-        roles_with_places=len(sub["roles"]),
+        roles_with_places=len(hopeful),
     )
