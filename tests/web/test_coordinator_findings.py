@@ -290,3 +290,31 @@ def test_the_round_page_says_what_stands_between_the_unmatched_and_the_empty_pla
         "Data analyst at Riverside Analytics: make Python desirable rather than required. "
         "1 unmatched student(s) would meet every rule; it could place 1."
     ) in section
+
+
+def test_the_audit_log_and_its_csv_say_what_happened_in_words_with_links(client):
+    import csv
+    import io
+
+    pool = make_pool(students=2, roles=2)
+    matching_round = run_round()
+    proposal = matching_round.proposals[0]
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    page_url = f"/coordinator/rounds/{matching_round.id}"
+    submit(client, f"{page_url}/proposals/{proposal.id}/reject", {"reason": "Needs a visa"})
+    page = html.unescape(text_of(client.get("/coordinator/audit")))
+    table = page.split("<tbody", 1)[1]
+    assert "Proposal rejected" in table and "proposal_rejected" not in table
+    assert f"Coordinator {pool['coordinator'].email}" in table
+    student_link = f'href="{page_url}/students/{proposal.student_id}"'
+    assert student_link in table
+    assert f"Proposal of {proposal.student.full_name} for {proposal.role.title} at" in table
+    assert "Reason: Needs a visa" in table and f"Round: {matching_round.name}" in table
+    assert "{" not in table and "'reason'" not in table
+    assert not re.search(r"\b20\d\d-\d\d-\d\d", table)
+    exported = text_of(client.get("/coordinator/audit.csv")).removeprefix("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    rejected = next(row for row in rows if row["what"] == "Proposal rejected")
+    assert rejected["who"] == f"Coordinator {pool['coordinator'].email}"
+    assert rejected["link"].endswith(f"{page_url}/students/{proposal.student_id}")
+    assert "Reason: Needs a visa" in rejected["detail"]
