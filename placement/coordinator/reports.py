@@ -61,7 +61,7 @@ def _rate_chart(breakdown: equity.Breakdown) -> object | None:
         f"chart-{breakdown.dimension.key}",
         f"Placement rate by {breakdown.dimension.label.lower()}",
         "; ".join(f"{row.label}: {row.rate:.0%}" for row in shown)
-        + ". Groups of fewer than 5 people are left out.",
+        + ". Groups whose figures are withheld are left out.",
         [row.label for row in shown],
         [charts.Series("Placement rate", [row.rate for row in shown])],
         value_label="Placement rate",
