@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -226,7 +228,13 @@ def _gaps(matching_round: MatchingRound) -> dict[str, Any]:
     a second to a few seconds at national size) and keeps the last few.
     """
     result = matching_round.result or {}
-    key = (matching_round.id, str(result.get("result_sha256", "")))
+    digest = (
+        result.get("result_sha256")
+        or hashlib.sha256(
+            json.dumps([matching_round.snapshot, result], sort_keys=True, default=str).encode()
+        ).hexdigest()
+    )
+    key = (matching_round.id, str(digest))
     if key not in _GAPS_CACHE:
         if len(_GAPS_CACHE) >= GAPS_CACHED:
             _GAPS_CACHE.pop(next(iter(_GAPS_CACHE)))
