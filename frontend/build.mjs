@@ -26,4 +26,7 @@ cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "js", "govuk-frontend.min
 cpSync(join(root, "frontend", "init.js"), join(out, "js", "init.js"));
 cpSync(join(root, "frontend", "skills-search.js"), join(out, "js", "skills-search.js"));
 cpSync(join(root, "frontend", "round-progress.js"), join(out, "js", "round-progress.js"));
+// The service's own letter mark (drawn for it; never GOV.UK's crown).
+cpSync(join(root, "frontend", "favicon.svg"), join(out, "favicon.svg"));
+cpSync(join(root, "frontend", "favicon.ico"), join(out, "favicon.ico"));
 console.log(`built ${out}`);

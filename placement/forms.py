@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
@@ -31,6 +32,18 @@ def choices(pairs: Iterable[tuple[str, str]], *, blank: str | None = None) -> li
     return options
 
 
+LARGEST_ID = 2**31 - 1  # the largest value of an integer column on PostgreSQL
+CANONICAL_ID = re.compile(r"[1-9][0-9]{0,9}")
+
+
 def is_whole_number(text: str) -> bool:
     """Only the digits 0-9: str.isdigit() also accepts characters such as '¹' that int() refuses."""
     return text.isascii() and text.isdigit()
+
+
+def canonical_id(text: str | None) -> int | None:
+    """The id as a link writes it (1; never 01, +1, " 1" or an Arabic-Indic one), else None."""
+    if text is None or not CANONICAL_ID.fullmatch(text):
+        return None
+    number = int(text)
+    return number if number <= LARGEST_ID else None

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from werkzeug.routing import IntegerConverter, Map
 
 from placement.extensions import db, login_manager
-from placement.forms import is_whole_number
+from placement.forms import CANONICAL_ID, LARGEST_ID, is_whole_number
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -29,11 +29,15 @@ CONTENT_SECURITY_POLICY = {
 
 talisman = Talisman()
 
-LARGEST_ID = 2**31 - 1  # the largest value of an integer column on PostgreSQL
-
 
 class DatabaseIdConverter(IntegerConverter):
-    """`<int:...>` in URLs: a number too large for an id column is "not found", not a crash."""
+    """`<int:...>` in URLs: one way to write each id, and one too large for a column is not found.
+
+    Werkzeug's own pattern is `\\d+`, which lets `/roles/00001` and `/roles/%D9%A1` (an Arabic-Indic
+    one) reach id 1; here only the form that `url_for` writes matches, anything else is a 404.
+    """
+
+    regex = CANONICAL_ID.pattern
 
     def __init__(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
@@ -50,6 +51,15 @@ def navigation() -> list[dict[str, Any]]:
     return links
 
 
+def long_date(day: date | datetime | None) -> str:
+    """A date in words, as people write it: 1 July 2027 (and the time, for a moment)."""
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        return f"{day.day} {day:%B %Y} at {day:%H:%M}"
+    return f"{day.day} {day:%B %Y}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader(
         [
@@ -65,6 +75,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
+    app.jinja_env.globals["long_date"] = long_date
+    app.jinja_env.filters["long_date"] = long_date
     app.context_processor(
         lambda: {
             "service_name": app.config["SERVICE_NAME"],

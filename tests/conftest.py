@@ -7,6 +7,8 @@ The schema is created once per database; after each test every table but the tax
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -34,11 +36,21 @@ def _database_urls(tmp_root: Path) -> list[pytest.param]:
     return urls
 
 
+# The SQLite database of one run lives here and goes when the run ends.
+DATABASE_DIR = Path(os.environ.get("PYTEST_DB_DIR", tempfile.gettempdir())) / (
+    f"placement-tests-{os.getpid()}"
+)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "database_url" in metafunc.fixturenames:
-        root = Path(os.environ.get("PYTEST_DB_DIR", "/tmp")) / f"placement-tests-{os.getpid()}"
-        root.mkdir(parents=True, exist_ok=True)
-        metafunc.parametrize("database_url", _database_urls(root), indirect=True, scope="session")
+        DATABASE_DIR.mkdir(parents=True, exist_ok=True)
+        urls = _database_urls(DATABASE_DIR)
+        metafunc.parametrize("database_url", urls, indirect=True, scope="session")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(DATABASE_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -6,10 +6,10 @@ from flask import render_template, request
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from placement.coordinator import bp
+from placement.coordinator import audit_words, bp
 from placement.csvsafe import csv_response
 from placement.extensions import db
-from placement.forms import is_whole_number
+from placement.forms import canonical_id, is_whole_number
 from placement.models import AuditEvent
 
 PAGE_SIZE = 50
@@ -21,9 +21,10 @@ def _filtered():
     actor = (request.args.get("actor") or "").strip()
     if action:
         query = query.where(AuditEvent.action == action)
-    if is_whole_number(actor) and len(actor) < 12:
-        query = query.where(AuditEvent.actor_id == int(actor))
-    return query, {"action": action, "actor": actor if is_whole_number(actor) else ""}
+    actor_id = canonical_id(actor)
+    if actor_id is not None:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    return query, {"action": action, "actor": actor if actor_id is not None else ""}
 
 
 @bp.route("/audit")
@@ -40,9 +41,11 @@ def audit() -> str:
     actions = db.session.execute(
         select(AuditEvent.action).distinct().order_by(AuditEvent.action)
     ).scalars()
+    listed = list(events)
     return render_template(
         "coordinator/audit/index.html",
-        events=list(events),
+        events=list(zip(listed, audit_words.in_words(db.session, listed), strict=True)),
+        action_words=audit_words.action_words,
         actions=list(actions),
         filters=filters,
         page=page_number,
@@ -54,20 +57,27 @@ def audit() -> str:
 @bp.route("/audit.csv")
 def audit_csv() -> Response:
     query, _ = _filtered()
-    events = db.session.execute(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    events = list(
+        db.session.execute(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).scalars()
+    )
+    worded = audit_words.in_words(db.session, events)
     return csv_response(
         "audit-log.csv",
-        ["at", "actor_id", "actor_role", "action", "object_type", "object_id", "detail"],
+        ["when", "who", "what", "about", "detail", "link", "at_utc"],
         (
             (
-                event.at.isoformat(),
-                event.actor_id,
-                event.actor_role,
-                event.action,
-                event.object_type,
-                event.object_id,
-                event.detail,
+                words.when,
+                words.who,
+                words.what,
+                words.object_text,
+                words.detail,
+                url_for_external(words.object_link),
+                event.at.isoformat(timespec="seconds"),
             )
-            for event in events.scalars()
+            for event, words in zip(events, worded, strict=True)
         ),
     )
+
+
+def url_for_external(path: str | None) -> str:
+    return request.host_url.rstrip("/") + path if path else ""

@@ -40,6 +40,17 @@ class ReasonForm(BaseForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
+class MovePlacementForm(BaseForm):
+    """Confirm a start or a completion; a reason is needed only before the role starts."""
+
+    early_reason = StringField(
+        "Why is it happening before the role's start date?",
+        widget=GovCharacterCount(),
+        validators=[Length(max=1000, message="Reason must be 1000 characters or fewer")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
 def _weight(label: str, default: int) -> IntegerField:
     return IntegerField(
         label,

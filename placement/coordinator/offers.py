@@ -10,10 +10,11 @@ from werkzeug.wrappers import Response
 
 from placement.access import get_or_404
 from placement.coordinator import bp
-from placement.coordinator.forms import ConfirmForm, ReasonForm
+from placement.coordinator.forms import ConfirmForm, MovePlacementForm, ReasonForm
 from placement.errors import Conflict, ValidationFailed
 from placement.extensions import db
 from placement.models import Offer, OutboxMessage, Placement
+from placement.models._types import utcnow
 from placement.services import mail, placements, verification
 from placement.services import offers as offer_service
 
@@ -114,23 +115,37 @@ def placements_list() -> str:
     )
 
 
-@bp.post("/placements/<int:placement_id>/<any(start, complete):action>")
-def move_placement(placement_id: int, action: str) -> Response:
-    load_placement(placement_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        moved = placements.move(db.session, placement_id, action)
-    except Conflict as refusal:
-        db.session.rollback()
-        flash(refusal.message)
-        return redirect(url_for("coordinator.placements_list"))
-    if action == "complete":
-        subject = "Your placement is complete: tell us how it went"
-        _tell_both(moved, subject, "placement_completed", placement=moved)
-    db.session.commit()
-    flash("Placement started." if action == "start" else "Placement completed.", "success")
-    return redirect(url_for("coordinator.placements_list"))
+@bp.route("/placements/<int:placement_id>/<any(start, complete):action>", methods=["GET", "POST"])
+def move_placement(placement_id: int, action: str) -> str | Response:
+    """Confirm a start or a completion; before the role's start date it needs a reason."""
+    placement = load_placement(placement_id)
+    form = MovePlacementForm()
+    if form.validate_on_submit():
+        try:
+            moved = placements.move(
+                db.session, placement_id, action, early_reason=form.early_reason.data or ""
+            )
+        except ValidationFailed as failure:
+            db.session.rollback()
+            form.add_problems(failure)
+        except Conflict as refusal:
+            db.session.rollback()
+            flash(refusal.message)
+            return redirect(url_for("coordinator.placements_list"))
+        else:
+            if action == "complete":
+                subject = "Your placement is complete: tell us how it went"
+                _tell_both(moved, subject, "placement_completed", placement=moved)
+            db.session.commit()
+            flash("Placement started." if action == "start" else "Placement completed.", "success")
+            return redirect(url_for("coordinator.placements_list"))
+    return render_template(
+        "coordinator/offers/move.html",
+        placement=placement,
+        action=action,
+        form=form,
+        early=placements.is_early(placement, utcnow().date()),
+    )
 
 
 @bp.route("/placements/<int:placement_id>/withdraw", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from placement.access import get_or_404
 from placement.coordinator import bp
 from placement.csvsafe import csv_response
 from placement.extensions import db
-from placement.forms import is_whole_number
+from placement.forms import canonical_id
 from placement.models import MatchingRound
 from placement.services import equity, reports, skills_gap
 
@@ -47,9 +47,10 @@ def _round_from_query() -> MatchingRound | None:
     value = request.args.get("round", "")
     if not value:
         return None
-    if not is_whole_number(value) or len(value) > 12:
+    round_id = canonical_id(value)
+    if round_id is None:
         abort(404)
-    return load_round(int(value))
+    return load_round(round_id)
 
 
 def _rate_chart(breakdown: equity.Breakdown) -> object | None:
@@ -60,7 +61,7 @@ def _rate_chart(breakdown: equity.Breakdown) -> object | None:
         f"chart-{breakdown.dimension.key}",
         f"Placement rate by {breakdown.dimension.label.lower()}",
         "; ".join(f"{row.label}: {row.rate:.0%}" for row in shown)
-        + ". Groups of fewer than 5 people are left out.",
+        + ". Groups whose figures are withheld are left out.",
         [row.label for row in shown],
         [charts.Series("Placement rate", [row.rate for row in shown])],
         value_label="Placement rate",
@@ -85,6 +86,8 @@ def equity_report() -> str:
         rounds=equity.completed_rounds(db.session),
         charts={b.dimension.key: _rate_chart(b) for b in report.breakdowns},
         four_fifths=equity.FOUR_FIFTHS,
+        significance=equity.SIGNIFICANCE,
+        min_group_size=equity.MIN_GROUP_SIZE,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -18,12 +20,23 @@ from placement.coordinator import bp
 from placement.coordinator.forms import ConfirmForm, DecideForm, ReasonForm, RoundForm
 from placement.errors import Conflict, ValidationFailed
 from placement.extensions import db
+from placement.forms import canonical_id
 from placement.jobs import queue
 from placement.models import MatchingRound, Offer, PlacementRole, Proposal, Skill, StudentProfile
 from placement.models._types import utcnow
 from placement.models.rounds import PROPOSAL_STATUSES
 from placement.security import LARGEST_ID
-from placement.services import mail, offers, review, rounds, snapshot, verification
+from placement.services import (
+    explanations,
+    mail,
+    offers,
+    proposal_changes,
+    review,
+    round_gaps,
+    rounds,
+    snapshot,
+    verification,
+)
 
 LISTED = 50
 
@@ -86,6 +99,8 @@ def readiness() -> str:
     return render_template(
         "coordinator/rounds/readiness.html",
         readiness=rounds.readiness(db.session),
+        eligible_in_words=snapshot.ELIGIBLE_IN_WORDS,
+        ready_in_words=snapshot.READY_IN_WORDS,
         universities=reference.universities(),
     )
 
@@ -177,7 +192,9 @@ def _review_rows(found: review.Page) -> list[dict[str, Any]]:
             "proposal": proposal,
             "student_rank": found.ranks.get(proposal.student_id, (None, None))[0],
             "role_rank": found.ranks.get(proposal.student_id, (None, None))[1],
-            "reasons": [snapshot.label_skills(reason, labels) for reason in proposal.reasons],
+            "reasons": [
+                explanations.for_coordinator(reason, labels) for reason in proposal.reasons
+            ],
         }
         for proposal in found.proposals
     ]
@@ -256,12 +273,16 @@ def _detail_page(
             summary=facts.summary,
             decide=decide_form,
             page_errors=bool(decide_form.errors),
-            unmatched=[(people.get(s), s, why) for s, why in unmatched_shown],
+            unmatched=[
+                (people.get(s), s, explanations.for_coordinator(why, skill_labels()))
+                for s, why in unmatched_shown
+            ],
             unmatched_total=len(facts.unmatched),
             unfilled=[(places.get(r), left) for r, left in unfilled_shown],
             unfilled_total=len(facts.unfilled),
             boroughs=reference.boroughs(),
             universities=reference.universities(),
+            **_gaps(matching_round),
             other_rounds=[
                 item
                 for item in db.session.execute(
@@ -276,6 +297,35 @@ def _detail_page(
             ],
         )
     return render_template("coordinator/rounds/detail.html", **context)
+
+
+_GAPS_CACHE: dict[tuple[int, str], round_gaps.Gaps | None] = {}
+GAPS_CACHED = 16
+
+
+def _gaps(matching_round: MatchingRound) -> dict[str, Any]:
+    """What stands between the unmatched and the empty places, for the round page's section.
+
+    A stored result never changes, so each worker works it out once per result (a fraction of
+    a second to a few seconds at national size) and keeps the last few.
+    """
+    # The stored hashes name the documents, so a cached answer is found without loading them.
+    digest = matching_round.result_sha256 or matching_round.snapshot_sha256
+    key = (matching_round.id, str(digest))
+    if digest is None or key not in _GAPS_CACHE:
+        result = matching_round.result or {}
+        if digest is None:
+            content = [matching_round.snapshot, result]
+            digest = hashlib.sha256(
+                json.dumps(content, sort_keys=True, default=str).encode()
+            ).hexdigest()
+            key = (matching_round.id, digest)
+        if len(_GAPS_CACHE) >= GAPS_CACHED:
+            _GAPS_CACHE.pop(next(iter(_GAPS_CACHE)))
+        _GAPS_CACHE[key] = round_gaps.gaps(matching_round.snapshot, result, skill_labels())
+    found = _GAPS_CACHE[key]
+    role_ids = [change.role_id for change in found.changes] if found else []
+    return {"gaps": found, "gap_roles": {role.id: role for role in _roles(role_ids)}}
 
 
 def _profiles(ids: list[int]) -> list[StudentProfile]:
@@ -371,6 +421,10 @@ def approve_proposal(round_id: int, proposal_id: int) -> Response:
         abort(400)
     refused = _decide_one(proposal.id, True, "")
     flash(refused or "Proposal approved.", "message" if refused else "success")
+    if request.form.get("from") == "student":
+        return redirect(
+            url_for("coordinator.round_student", round_id=round_id, student_id=proposal.student_id)
+        )
     return _back_to_review(round_id, _posted_view())
 
 
@@ -397,10 +451,53 @@ def round_student(round_id: int, student_id: int) -> str:
         report=report,
         roles={role.id: role for role in _roles(role_ids)},
         proposal=proposal,
-        unmatched_reason=reason,
+        unmatched_reason=explanations.for_coordinator(reason, skill_labels()) if reason else None,
         labels=skill_labels(),
-        label_skills=snapshot.label_skills,
+        label_skills=explanations.for_coordinator,
+        confirm=ConfirmForm(),
     )
+
+
+@bp.post("/rounds/<int:round_id>/proposals/<int:proposal_id>/swap")
+def swap_proposal(round_id: int, proposal_id: int) -> Response:
+    """Propose one of the student's listed alternatives instead."""
+    matching_round = load_round(round_id)
+    proposal = load_proposal(matching_round, proposal_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    role_id = canonical_id(request.form.get("role"))
+    student_page = url_for(
+        "coordinator.round_student", round_id=round_id, student_id=proposal.student_id
+    )
+    if role_id is None:
+        flash("Choose one of the alternatives listed for this student")
+        return redirect(student_page)
+    try:
+        swapped = proposal_changes.swap_role(db.session, proposal, role_id, current_user.id)
+    except Conflict as refusal:
+        db.session.rollback()
+        flash(refusal.message)
+        return redirect(student_page)
+    db.session.commit()
+    flash(f"Now proposed: {swapped.role.title} at {swapped.role.organisation.name}.", "success")
+    return redirect(student_page)
+
+
+@bp.post("/rounds/<int:round_id>/adopt-stable")
+def adopt_stable(round_id: int) -> Response:
+    """Make the stable result's pairs the round's proposals (before any decision)."""
+    matching_round = load_round(round_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        count = proposal_changes.adopt_stable(db.session, matching_round, current_user.id)
+    except Conflict as refusal:
+        db.session.rollback()
+        flash(refusal.message)
+        return redirect(url_for("coordinator.stable", round_id=round_id))
+    db.session.commit()
+    flash(f"The round's proposals are now the stable result's {count} pairs.", "success")
+    return redirect(url_for("coordinator.round_detail", round_id=round_id) + "#proposals")
 
 
 @bp.route("/rounds/<int:round_id>/stable")
@@ -416,6 +513,8 @@ def stable(round_id: int) -> str:
         label_a="Optimal",
         label_b="Stable",
         comparison=comparison,
+        adopt_round=matching_round,
+        confirm=ConfirmForm(),
         **_names(comparison),
         back=url_for("coordinator.round_detail", round_id=round_id),
     )
@@ -432,11 +531,10 @@ def _names(comparison: dict[str, Any]) -> dict[str, Any]:
 
 @bp.route("/rounds/compare")
 def compare_rounds() -> str:
-    try:
-        first = load_round(int(request.args.get("a", "")))
-        second = load_round(int(request.args.get("b", "")))
-    except ValueError:
+    first_id, second_id = canonical_id(request.args.get("a")), canonical_id(request.args.get("b"))
+    if first_id is None or second_id is None:
         abort(404)
+    first, second = load_round(first_id), load_round(second_id)
     if first.status != "completed" or second.status != "completed":
         return render_template(
             "coordinator/rounds/compare.html",

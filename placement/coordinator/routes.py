@@ -12,7 +12,7 @@ from placement import charts
 from placement.cache import BoundedCache
 from placement.coordinator import bp
 from placement.extensions import db
-from placement.services import reports
+from placement.services import reports, snapshot
 
 # At national size the dashboard's figures take seconds to gather; each process then gathers them
 # at most once per window and shows them with their age. A programme-size cohort is always live.
@@ -50,6 +50,7 @@ def _dashboard_figures() -> dict[str, Any]:
             percent=True,
         ),
         shares=reports.shares(db.session, float(config["TARGET_WOMEN_SHARE"])),
+        eligible_in_words=snapshot.ELIGIBLE_IN_WORDS,
         stages=stages,
         funnel_chart=charts.bar_chart(
             "funnel-chart",

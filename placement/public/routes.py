@@ -1,10 +1,11 @@
-"""The start page, the accessibility statement, the privacy notice and the health check."""
+"""The start page, accessibility statement, privacy notice, favicon and health check."""
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template
+from flask import current_app, jsonify, render_template, send_from_directory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
 
 from placement.extensions import db
 from placement.public import bp
@@ -25,6 +26,14 @@ def accessibility() -> str:
 @bp.route("/privacy")
 def privacy() -> str:
     return render_template("public/privacy.html")
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask every site for /favicon.ico: the service's own mark, from its static files."""
+    return send_from_directory(
+        current_app.static_folder or "", "favicon.ico", mimetype="image/vnd.microsoft.icon"
+    )
 
 
 @bp.route("/healthz")

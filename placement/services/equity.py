@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from statistics import fmean
 
+from scipy.stats import fisher_exact
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, defer
 
@@ -29,6 +30,7 @@ from placement.services.snapshot import row_id
 THRESHOLD = 5
 FEWER_THAN_5 = "fewer than 5"
 WITHHELD = "withheld"
+NOT_ASSESSED = "not assessed"
 FOUR_FIFTHS = 0.8
 NOT_KNOWN = "Not known"
 PLACED_STATUSES = ("confirmed", "started", "completed")
@@ -169,24 +171,118 @@ def reason_category(reason: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Suppression
+# Suppression: the one rule for every table, chart, CSV and page
+
+
+Key = tuple[str, str]
+# A sum a reader knows: each cell with its sign (+1 or -1), and the total.
+Line = tuple[dict[Key, int], int]
+
+
+def _label(value: int) -> str:
+    return FEWER_THAN_5 if value < THRESHOLD else WITHHELD
+
+
+def _narrow(bounds: dict[Key, list[int]], lines: list[Line]) -> None:
+    """Tighten each cell's [least, most] from every known sum until nothing changes."""
+    changed = True
+    while changed:
+        changed = False
+        for signs, total in lines:
+            # The range of the signed sum, cell by cell.
+            lows = {k: (bounds[k][0] if sign > 0 else -bounds[k][1]) for k, sign in signs.items()}
+            highs = {k: (bounds[k][1] if sign > 0 else -bounds[k][0]) for k, sign in signs.items()}
+            low_sum, high_sum = sum(lows.values()), sum(highs.values())
+            for key, sign in signs.items():
+                least = total - (high_sum - highs[key])
+                most = total - (low_sum - lows[key])
+                if sign < 0:
+                    least, most = -most, -least
+                low, high = bounds[key]
+                if least > low or most < high:
+                    bounds[key] = [max(low, least), min(high, most)]
+                    changed = True
+
+
+def _reader_bounds(
+    cells: dict[Key, int], gone: set[Key], lines: list[Line], ceiling: int, labelled: bool
+) -> dict[Key, list[int]]:
+    """What a reader can tell of every cell: shown ones exactly, hidden ones from their words
+    when ``labelled`` ("fewer than 5": 0 to 4; "withheld": 5 or more) and every sum they know."""
+
+    def hidden(value: int) -> list[int]:
+        if not labelled:
+            return [0, ceiling]
+        return [0, THRESHOLD - 1] if value < THRESHOLD else [THRESHOLD, ceiling]
+
+    bounds = {key: hidden(value) if key in gone else [value, value] for key, value in cells.items()}
+    _narrow(bounds, lines)
+    return bounds
+
+
+def _forced_zeros(cells: dict[Key, int], lines: list[Line]) -> set[Key]:
+    """Cells that the known sums give away whatever is hidden: a sum of 0 makes each of its
+    cells 0 (nobody placed means nobody in any group was), and a sum of one cell is that cell
+    (a dimension with one group)."""
+    zeros = {
+        key
+        for signs, total in lines
+        if total == 0 and all(sign > 0 for sign in signs.values())
+        for key in signs
+    }
+    alone = {key for signs, _ in lines if len(signs) == 1 for key in signs}
+    return zeros | alone
+
+
+def protect(
+    cells: dict[Key, int],
+    lines: list[Line],
+    hidden: set[Key] | None = None,
+    *,
+    labelled: bool = True,
+) -> set[Key]:
+    """The cells to hide so that no count under 5 can be read or worked out from the rest.
+
+    ``cells`` maps (row, column) to a count; ``lines`` are the sums a reader knows (a column's
+    total, a row's people equal to its placed and not placed) as signed cells and a total;
+    ``hidden`` cells are hidden already; ``labelled`` says whether a hidden cell's words tell
+    a small count ("fewer than 5") from a large one ("withheld"). Every count under 5 is hidden;
+    then, while the figures shown, the words of the hidden ones and the known sums together pin
+    down a hidden count, the smallest cell still shown on a sum through it is hidden too.
+    """
+    gone = set(hidden or ()) | {key for key, value in cells.items() if value < THRESHOLD}
+    ceiling = max([*cells.values(), *(abs(total) for _, total in lines), THRESHOLD])
+    inevitable = _forced_zeros(cells, lines)
+    while True:
+        bounds = _reader_bounds(cells, gone, lines, ceiling, labelled)
+        pinned = [key for key in sorted(gone - inevitable) if bounds[key][0] == bounds[key][1]]
+        candidates = {
+            other
+            for key in pinned
+            for signs, _ in lines
+            if key in signs
+            for other in signs
+            if other not in gone
+        }
+        if not candidates:
+            return gone
+        gone.add(min(candidates, key=lambda key: (cells[key], key)))
 
 
 def suppress(counts: dict[str, int], total: int) -> tuple[dict[str, Cell], Cell]:
-    """Counts under 5 become "fewer than 5"; when that hides a single cell, the next smallest
-    cell (or, if there is none, the total) is withheld so subtraction cannot reveal it."""
+    """One line of counts and its total as they may be shown: counts under 5 become "fewer than
+    5", and whatever would let them be worked out (a cell, or the total) is "withheld"."""
+    if total < THRESHOLD:
+        return {key: FEWER_THAN_5 for key in counts}, FEWER_THAN_5
+    cells = {(key, ""): value for key, value in counts.items()}
+    line: Line = ({key: 1 for key in cells}, total)
+    gone = protect(cells, [line])
     shown: dict[str, Cell] = {
-        key: (FEWER_THAN_5 if value < THRESHOLD else value) for key, value in counts.items()
+        key: (_label(value) if (key, "") in gone else value) for key, value in counts.items()
     }
-    shown_total: Cell = FEWER_THAN_5 if total < THRESHOLD else total
-    hidden = [key for key, value in shown.items() if value == FEWER_THAN_5]
-    if len(hidden) == 1 and shown_total != FEWER_THAN_5:
-        visible = [key for key, value in shown.items() if isinstance(value, int)]
-        if visible:
-            shown[min(visible, key=lambda key: (counts[key], key))] = WITHHELD
-        else:
-            shown_total = WITHHELD
-    return shown, shown_total
+    bounds = _reader_bounds(cells, gone, [line], total, labelled=True)
+    pinned = any(bounds[key][0] >= bounds[key][1] for key in gone)
+    return shown, (WITHHELD if pinned else total)
 
 
 def hidden_reason(*cells: Cell) -> str | None:
@@ -383,6 +479,15 @@ def round_population(session: Session, matching_round: MatchingRound) -> Populat
 # The report
 
 
+# A group is compared with everyone else only when both sides have at least 5 placed and 5 not
+# placed, so at least 10 people: below that a rate moves by 10 points or more with one person.
+MIN_GROUP_SIZE = 2 * THRESHOLD
+SIGNIFICANCE = 0.05
+FOUR_FIFTHS_RULE = "four-fifths rule"
+FISHER_RULE = "Fisher's exact test"
+PLACED, NOT_PLACED = "placed", "not placed"
+
+
 @dataclass
 class GroupRow:
     label: str
@@ -395,6 +500,12 @@ class GroupRow:
     mean_score: float | str | None
     reasons: dict[str, Cell] = field(default_factory=dict)
     not_placed: Cell = 0
+    p_value: float | None = None
+    flag_rules: tuple[str, ...] = ()
+
+    @property
+    def assessed(self) -> bool:
+        return self.flagged is not None
 
 
 @dataclass
@@ -417,67 +528,84 @@ class EquityReport:
     total_people: int
     total_placed: int
 
+    @property
+    def total_people_cell(self) -> Cell:
+        return self.total_people if self.total_people >= THRESHOLD else FEWER_THAN_5
 
-def _rate(placed: int, people: int) -> float | None:
-    return placed / people if people else None
-
-
-def _row(
-    label: str,
-    members: list[Person],
-    population: Population,
-    totals: tuple[int, int],
-    cells: tuple[Cell, Cell],
-) -> GroupRow:
-    total_people, total_placed = totals
-    people_cell, placed_cell = cells
-    n = len(members)
-    placed = [p for p in members if p.student_id in population.placed_scores]
-    rest_n, rest_placed = total_people - n, total_placed - len(placed)
-    raw_rate, raw_rest = _rate(len(placed), n), _rate(rest_placed, rest_n)
-    hidden = hidden_reason(people_cell, placed_cell)
-    rest_hidden = hidden or (
-        FEWER_THAN_5 if rest_n < THRESHOLD or rest_placed < THRESHOLD else None
-    )
-    scores = [population.placed_scores[p.student_id] for p in placed]
-    known_scores = [score for score in scores if score is not None]
-    ratio: float | str | None = None
-    if rest_hidden:
-        ratio = rest_hidden
-    elif raw_rate is not None and raw_rest:
-        ratio = raw_rate / raw_rest
-    flagged = None
-    if n >= THRESHOLD and rest_n >= THRESHOLD and raw_rest and raw_rate is not None:
-        flagged = raw_rate / raw_rest < FOUR_FIFTHS
-    mean: float | str | None = None
-    if hidden:
-        mean = hidden
-    elif known_scores:
-        mean = fmean(known_scores)
-    return GroupRow(
-        label=label,
-        people=people_cell,
-        placed=placed_cell,
-        rate=hidden or (raw_rate if raw_rate is not None else 0.0),
-        rest_rate=rest_hidden or (raw_rest if raw_rest is not None else 0.0),
-        ratio=ratio,
-        flagged=flagged,
-        mean_score=mean,
-    )
+    @property
+    def total_placed_cell(self) -> Cell:
+        return self.total_placed if self.total_placed >= THRESHOLD else FEWER_THAN_5
 
 
-def _reasons(rows: list[GroupRow], groups: dict[str, list[Person]], population: Population):  # type: ignore[no-untyped-def]
-    names: set[str] = set(population.reasons.values())
-    for row in rows:
-        members = groups[row.label]
-        counts = Counter(
+def fisher_p_value(placed: int, people: int, rest_placed: int, rest_people: int) -> float:
+    """One-sided Fisher's exact test: the chance of a group placed this rarely or more rarely
+    than everyone else if placement did not depend on the group."""
+    table = [[placed, people - placed], [rest_placed, rest_people - rest_placed]]
+    return float(fisher_exact(table, alternative="less").pvalue)
+
+
+def _assess(row: GroupRow, counts: tuple[int, int], totals: tuple[int, int]) -> None:
+    """Rates, the ratio and the flag, for a group whose figures and everyone else's are shown."""
+    placed, people = counts
+    total_placed, total_people = totals
+    rest_placed, rest_people = total_placed - placed, total_people - people
+    rest_not_placed = rest_people - rest_placed
+    hidden = any(isinstance(cell, str) for cell in (row.people, row.placed, row.not_placed))
+    if hidden or min(rest_placed, rest_not_placed) < THRESHOLD:
+        return
+    if min(people, rest_people) < MIN_GROUP_SIZE:
+        return
+    rate, rest_rate = placed / people, rest_placed / rest_people
+    row.rest_rate = rest_rate
+    row.ratio = rate / rest_rate
+    row.p_value = fisher_p_value(placed, people, rest_placed, rest_people)
+    rules = []
+    if row.ratio < FOUR_FIFTHS:
+        rules.append(FOUR_FIFTHS_RULE)
+    if row.p_value < SIGNIFICANCE:
+        rules.append(FISHER_RULE)
+    row.flag_rules = tuple(rules)
+    row.flagged = bool(rules)
+
+
+PEOPLE = "people"
+
+
+def _group_cells(
+    labels: list[str], groups: dict[str, list[Person]], population: Population
+) -> tuple[dict[Key, int], list[Line], list[str]]:
+    """Every count the report shows for a dimension, and every sum a reader knows among them:
+    each column's total (the programme's own figures give them), and within each group
+    people = placed + not placed and not placed = the sum of its reasons."""
+    names = sorted(set(population.reasons.values()))
+    cells: dict[Key, int] = {}
+    for label in labels:
+        members = groups[label]
+        placed = sum(1 for p in members if p.student_id in population.placed_scores)
+        reasons = Counter(
             population.reasons[p.student_id] for p in members if p.student_id in population.reasons
         )
-        not_placed = sum(counts.values())
-        row.reasons, row.not_placed = suppress(
-            {name: counts.get(name, 0) for name in names if counts.get(name)}, not_placed
-        )
-    return sorted(names)
+        cells[(label, PEOPLE)] = len(members)
+        cells[(label, PLACED)] = placed
+        cells[(label, NOT_PLACED)] = len(members) - placed
+        for name in names:
+            cells[(label, name)] = reasons.get(name, 0)
+    lines: list[Line] = []
+    for column in (PEOPLE, PLACED, NOT_PLACED, *names):
+        keys = {(label, column): 1 for label in labels}
+        lines.append((keys, sum(cells[key] for key in keys)))
+    for label in labels:
+        lines.append(({(label, PEOPLE): 1, (label, PLACED): -1, (label, NOT_PLACED): -1}, 0))
+        if names:
+            reasons_line = {(label, name): 1 for name in names}
+            lines.append(({**reasons_line, (label, NOT_PLACED): -1}, 0))
+    return cells, lines, names
+
+
+def _shown(cells: dict[Key, int], gone: set[Key], key: Key) -> Cell:
+    """In the report's tables every hidden count reads "withheld", small or not: words that
+    told a small count from a large one would themselves narrow what a reader can work out."""
+    return WITHHELD if key in gone else cells[key]
 
 
 def breakdown(population: Population, dimension: Dimension) -> Breakdown:
@@ -487,23 +615,47 @@ def breakdown(population: Population, dimension: Dimension) -> Breakdown:
     order = list(dimension.order) or sorted(groups, key=lambda g: (g == NOT_KNOWN, g))
     labels = [label for label in order if groups.get(label)]
     total_people = len(population.people)
-    total_placed = sum(1 for p in population.people if p.student_id in population.placed_scores)
-    people_cells, people_total = suppress({g: len(groups[g]) for g in labels}, total_people)
-    placed_counts = {
-        g: sum(1 for p in groups[g] if p.student_id in population.placed_scores) for g in labels
-    }
-    placed_cells, placed_total = suppress(placed_counts, total_placed)
-    rows = [
-        _row(
-            label,
-            groups[label],
-            population,
-            (total_people, total_placed),
-            (people_cells[label], placed_cells[label]),
+    cells, lines, names = _group_cells(labels, groups, population)
+    gone: set[Key] = set()
+    while True:
+        gone = protect(cells, lines, gone, labelled=False)
+        # A group with any of its people, placed or not placed hidden shows no outcome at all.
+        whole = {
+            (label, column)
+            for label in labels
+            if {(label, PEOPLE), (label, PLACED), (label, NOT_PLACED)} & gone
+            for column in (PLACED, NOT_PLACED, *names)
+        }
+        if whole <= gone:
+            break
+        gone |= whole
+    total_placed = sum(cells[(label, PLACED)] for label in labels)
+    rows = []
+    for label in labels:
+        hidden = (label, PLACED) in gone
+        people, placed = cells[(label, PEOPLE)], cells[(label, PLACED)]
+        scores = [
+            population.placed_scores[p.student_id]
+            for p in groups[label]
+            if p.student_id in population.placed_scores
+        ]
+        known_scores = [score for score in scores if score is not None]
+        row = GroupRow(
+            label=label,
+            people=_shown(cells, gone, (label, PEOPLE)),
+            placed=_shown(cells, gone, (label, PLACED)),
+            rate=WITHHELD if hidden else placed / people,
+            rest_rate=NOT_ASSESSED,
+            ratio=NOT_ASSESSED,
+            flagged=None,
+            mean_score=WITHHELD if hidden else (fmean(known_scores) if known_scores else None),
+            not_placed=_shown(cells, gone, (label, NOT_PLACED)),
+            reasons={name: _shown(cells, gone, (label, name)) for name in names},
         )
-        for label in labels
-    ]
-    names = _reasons(rows, groups, population)
+        _assess(row, (placed, people), (total_placed, total_people))
+        rows.append(row)
+    people_total: Cell = total_people if total_people >= THRESHOLD else FEWER_THAN_5
+    placed_total: Cell = total_placed if total_placed >= THRESHOLD else FEWER_THAN_5
     return Breakdown(dimension, rows, people_total, placed_total, names)
 
 

@@ -166,8 +166,13 @@ def candidates(session: Session, role: PlacementRole) -> list[Candidate]:
 
 
 def find_candidate(session: Session, role: PlacementRole, reference: str) -> Candidate:
+    """The candidate behind a reference written exactly as the pages write it; else not found.
+
+    Compared as bytes: `hmac.compare_digest` refuses a str holding anything but ASCII.
+    """
+    given = reference.encode("utf-8", "surrogateescape")
     for candidate in candidates(session, role):
-        if hmac.compare_digest(candidate.reference, reference.upper()):
+        if hmac.compare_digest(candidate.reference.encode(), given):
             return candidate
     raise NotFound("No such candidate for this role")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +12,7 @@ from placement.errors import Conflict, NotFound, ValidationFailed
 from placement.models import Feedback, Placement
 from placement.models._types import utcnow
 from placement.services import audit, offers
+from placement.services.roles import long_date
 
 # Each move: the statuses it starts from, the status it ends in, and the timestamp it sets.
 MOVES = {
@@ -33,22 +34,50 @@ def _placement(session: Session, placement_id: int) -> Placement:
     return placement
 
 
+def is_early(placement: Placement, today: date) -> bool:
+    """Whether today is before the role's start date, when starting or completing needs a reason."""
+    return today < placement.role.start_date
+
+
+def _refuse_if_early(placement: Placement, action: str, today: date, early_reason: str) -> None:
+    if action in ("start", "complete") and is_early(placement, today) and not early_reason:
+        raise ValidationFailed(
+            [
+                (
+                    "early_reason",
+                    f"The role starts on {long_date(placement.role.start_date)}: to {action} "
+                    "the placement before then, say why",
+                )
+            ]
+        )
+
+
 def move(
     session: Session,
     placement_id: int,
     action: str,
     *,
     reason: str = "",
+    early_reason: str = "",
     now: datetime | None = None,
 ) -> Placement:
-    """Start, complete or withdraw a placement (a withdrawal needs a reason, frees the place)."""
+    """Start, complete or withdraw a placement (a withdrawal needs a reason, frees the place).
+
+    Starting or completing before the role's start date is refused unless ``early_reason``
+    says why (a coordinator's override, kept in the audit log).
+    """
     if action not in MOVES:
         raise NotFound("No such action")
     reason = (reason or "").strip()
+    early_reason = (early_reason or "").strip()
     if action == "withdraw" and not reason:
         raise ValidationFailed([("reason", "Enter why the placement is being withdrawn")])
+    moment = now or utcnow()
     starts, ends, stamp = MOVES[action]
-    values: dict[str, object] = {"status": ends, stamp: now or utcnow()}
+    current = _placement(session, placement_id)
+    if current.status in starts:
+        _refuse_if_early(current, action, moment.date(), early_reason)
+    values: dict[str, object] = {"status": ends, stamp: moment}
     if action == "withdraw":
         values["withdrawal_reason"] = reason[:2000]
     moved = session.execute(
@@ -64,6 +93,8 @@ def move(
     if action == "withdraw":
         offers.withdraw_offer_for(session, placement.offer)
     detail = {"reason": reason[:500]} if reason else {}
+    if early_reason and action in ("start", "complete"):
+        detail["before_the_role_starts"] = early_reason[:500]
     audit.record(
         session, f"placement_{ends}", object_type="placement", object_id=placement_id, detail=detail
     )

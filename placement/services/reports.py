@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import fmean
 from typing import Any
@@ -19,8 +19,9 @@ from placement.models import (
     Proposal,
     StudentProfile,
 )
-from placement.services import equity
-from placement.services.equity import FEWER_THAN_5, THRESHOLD, Cell, Person
+from placement.services import equity, snapshot
+from placement.services import rounds as rounds_service
+from placement.services.equity import Cell
 
 # ---------------------------------------------------------------------------------------------
 # Targets
@@ -58,49 +59,51 @@ class Share:
         return self.placed_share >= self.benchmark
 
 
-def _small(count: int) -> Cell:
-    return FEWER_THAN_5 if count < THRESHOLD else count
+# The dashboard's shares read the equity report's own cells, so both hide the same figures.
+SHARE_GROUPS = (
+    ("Young women (aged 16 to 24)", "young-women", "Young women", "Everyone else who answered"),
+    (
+        "Black, Asian and minority ethnic",
+        "bame",
+        "Black, Asian and minority ethnic",
+        "White",
+    ),
+    ("From a disadvantaged background", "disadvantage", "Disadvantaged", "Not disadvantaged"),
+)
 
 
-def _share_of(people: list[Person], test: Callable[[Person], bool | None]):  # type: ignore[no-untyped-def]
-    answers = [test(person) for person in people]
-    known = [answer for answer in answers if answer is not None]
-    count = sum(1 for answer in known if answer)
-    not_known = len(answers) - len(known)
-    if count < THRESHOLD:
-        return FEWER_THAN_5, FEWER_THAN_5, _small(not_known), None
-    return count, count / len(known), _small(not_known), count / len(known)
+def _share(yes: Cell, no: Cell) -> float | str | None:
+    if isinstance(yes, int) and isinstance(no, int):
+        return yes / (yes + no) if yes + no else None
+    return equity.hidden_reason(yes, no)
 
 
 def shares(session: Session, women_baseline: float) -> list[Share]:
     """Young women, Black, Asian and minority ethnic, and disadvantaged students placed."""
     population = equity.programme_population(session)
-    placed = [p for p in population.people if p.student_id in population.placed_scores]
+    dimensions = {dimension.key: dimension for dimension in equity.DIMENSIONS}
     found = []
-    for label, test, baseline in (
-        ("Young women (aged 16 to 24)", equity.is_young_woman, women_baseline),
-        ("Black, Asian and minority ethnic", equity.is_bame, None),
-        ("From a disadvantaged background", equity.is_disadvantaged, None),
-    ):
-        p_count, p_share, p_unknown, _ = _share_of(placed, test)
-        c_count, c_share, c_unknown, c_raw = _share_of(population.people, test)
-        benchmark = baseline if baseline is not None else c_raw
-        benchmark_label = (
-            f"{baseline:.0%} digital workforce baseline"
-            if baseline is not None
-            else "share of the cohort that applied"
-        )
+    for label, key, yes, no in SHARE_GROUPS:
+        rows = {row.label: row for row in equity.breakdown(population, dimensions[key]).rows}
+        empty = equity.GroupRow("", 0, 0, 0.0, "", None, None, None)
+        yes_row, no_row = rows.get(yes, empty), rows.get(no, empty)
+        unknown = rows.get(equity.NOT_KNOWN, empty)
+        cohort_share = _share(yes_row.people, no_row.people)
+        baseline = women_baseline if key == "young-women" else None
+        benchmark = baseline if baseline is not None else cohort_share
         found.append(
             Share(
                 label,
-                p_count,
-                p_share,
-                p_unknown,
-                c_count,
-                c_share,
-                c_unknown,
-                benchmark,
-                benchmark_label,
+                yes_row.placed,
+                _share(yes_row.placed, no_row.placed),
+                unknown.placed,
+                yes_row.people,
+                cohort_share,
+                unknown.people,
+                benchmark if isinstance(benchmark, float) else None,
+                f"{baseline:.0%} digital workforce baseline"
+                if baseline is not None
+                else "share of the cohort that applied",
             )
         )
     return found
@@ -161,16 +164,11 @@ def funnel(session: Session) -> list[Stage]:
     """How many students reached each stage, from registering to completing a placement."""
     registered = _distinct(session, StudentProfile.id)
     submitted = equity.cohort_ids(session)
-    eligible = submitted & _distinct(
-        session,
-        StudentProfile.id,
-        StudentProfile.rqf_level >= 6,
-        StudentProfile.right_to_work.is_(True),
-    )
+    eligible = submitted & _distinct(session, StudentProfile.id, snapshot.eligible())
     proposed = _distinct(session, Proposal.student_id)
     offered = _distinct(session, Offer.student_id)
     approved = offered | _distinct(
-        session, Proposal.student_id, Proposal.status.in_(("approved", "offered"))
+        session, Proposal.student_id, Proposal.status.in_(rounds_service.APPROVED)
     )
     placements = _distinct(session, Placement.student_id)
     accepted = placements | _distinct(session, Offer.student_id, Offer.status == "accepted")
@@ -335,7 +333,8 @@ def round_figures(session: Session, matching_round: MatchingRound) -> RoundFigur
     approved = _count(
         session,
         select(func.count(Proposal.id)).where(
-            Proposal.round_id == matching_round.id, Proposal.status.in_(("approved", "offered"))
+            Proposal.round_id == matching_round.id,
+            Proposal.status.in_(rounds_service.APPROVED),
         ),
     )
     return RoundFigures(
@@ -407,6 +406,10 @@ PLACEMENT_HEADER = [
     "started_at",
     "completed_at",
     "withdrawal_reason",
+    "student_feedback_rating",
+    "student_feedback",
+    "organisation_feedback_rating",
+    "organisation_feedback",
 ]
 
 
@@ -432,9 +435,17 @@ def placement_rows(session: Session) -> list[list[object]]:
             _iso(placement.started_at),
             _iso(placement.completed_at),
             placement.withdrawal_reason or "",
+            *_feedback(placement, "student"),
+            *_feedback(placement, "organisation"),
         ]
         for placement in placements
     ]
+
+
+def _feedback(placement: Placement, side: str) -> list[object]:
+    """The rating (1 to 5) and comment one side gave, or two empty cells."""
+    given = next((entry for entry in placement.feedback if entry.given_by == side), None)
+    return [given.rating, given.comment] if given else ["", ""]
 
 
 def _iso(moment: Any) -> str:

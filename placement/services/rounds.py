@@ -31,6 +31,9 @@ ALREADY_RUN = "This round has already been run. Create a new round to run again.
 WORKER_LOST = (
     "The worker running this round stopped before it finished. Nothing was stored: run it again."
 )
+# Every proposal a coordinator approved, whatever came after: an offer (offered, then closed when
+# it ended) or a re-run that carried it over (superseded). Counted the same way everywhere.
+APPROVED = ("approved", "offered", "closed", "superseded")
 OBJECTIVES = ("placements", "score")
 WEIGHT_NAMES = ("skills", "travel", "preferences", "sector")
 
@@ -63,6 +66,8 @@ def _student_problem(profile: StudentProfile, live: set[int], held: set[int]) ->
         return "Profile not submitted" + (f": missing {', '.join(missing)}" if missing else "")
     if profile.rqf_level is not None and profile.rqf_level < 6:
         return f"Course is at Level {profile.rqf_level}, below Level 6"
+    if profile.right_to_work is False:
+        return "No right to work in the UK"
     if profile.id in live:
         return "Holds an offer or a placement"
     if profile.id in held:

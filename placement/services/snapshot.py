@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import exists, inspect, select
+from sqlalchemy import and_, exists, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 import matching
@@ -118,13 +118,23 @@ def _has_live_offer():
     )
 
 
+# One definition of each, used by the readiness page, the rounds and the dashboard's funnel.
+ELIGIBLE_IN_WORDS = "a course at Level 6 or above and the right to work in the UK"
+READY_IN_WORDS = (
+    "eligible, with a submitted and complete profile, and holding no offer or placement"
+)
+
+
+def eligible():  # type: ignore[no-untyped-def]
+    """The programme's eligibility, as a condition on student profiles."""
+    return and_(StudentProfile.rqf_level >= 6, StudentProfile.right_to_work.is_(True))
+
+
 def ready_students(session: Session) -> list[StudentProfile]:
     """Submitted, eligible students who hold no live offer or placement."""
     query = (
         select(StudentProfile)
-        .where(
-            StudentProfile.status == "submitted", StudentProfile.rqf_level >= 6, ~_has_live_offer()
-        )
+        .where(StudentProfile.status == "submitted", eligible(), ~_has_live_offer())
         .options(selectinload(StudentProfile.skills), selectinload(StudentProfile.preferences))
         .order_by(StudentProfile.id)
     )

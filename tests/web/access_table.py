@@ -31,6 +31,7 @@ ACCESS: dict[str, str] = {
     "api.list_students": "api-token",
     "api.list_placements": "api-token",
     "api.skills_demand": "api-token",
+    "public.favicon": "public",
     # accounts
     "auth.sign_in": "anonymous-form",
     "auth.register_student": "anonymous-form",
@@ -91,6 +92,8 @@ ACCESS: dict[str, str] = {
     "organisation.unmark_candidate": "organisation",
     # coordinator area
     "coordinator.approve_proposal": "coordinator",
+    "coordinator.swap_proposal": "coordinator",
+    "coordinator.adopt_stable": "coordinator",
     "coordinator.audit": "coordinator",
     "coordinator.audit_csv": "coordinator",
     "coordinator.compare_rounds": "coordinator",

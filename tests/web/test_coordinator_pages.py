@@ -94,7 +94,7 @@ def test_the_audit_log_filters_pages_and_exports_but_cannot_be_edited(client):
     page = text_of(client.get("/coordinator/audit?action=organisation_verified"))
     assert "organisation_verified" in page and "1 event(s)" in page
     exported = client.get("/coordinator/audit.csv?action=organisation_verified")
-    assert exported.mimetype == "text/csv" and "organisation_verified" in text_of(exported)
+    assert exported.mimetype == "text/csv" and "Organisation verified" in text_of(exported)
     assert client.get("/coordinator/audit?page=zz&actor=abc").status_code == 200
     assert client.post("/coordinator/audit").status_code in (400, 405)
     assert client.delete("/coordinator/audit").status_code == 405

@@ -23,10 +23,12 @@ HEAD = [
     "Placement rate",
     "Everyone else",
     "Ratio",
-    "Four-fifths check",
+    "Fisher p-value",
+    "Flag",
     "Mean score",
 ]
-F5, W = FEWER_THAN_5, WITHHELD
+F5, W, NA = FEWER_THAN_5, WITHHELD, "not assessed"
+HIDDEN = [W, NA, NA, NA, "Not assessed", W]  # rate, everyone else, ratio, p, flag, mean score
 
 
 def _report(client, query: str = "", *, signed_in: bool = False) -> dict[str, list[list[str]]]:
@@ -38,47 +40,51 @@ def _report(client, query: str = "", *, signed_in: bool = False) -> dict[str, li
     return tables(text_of(response))
 
 
-def test_the_programme_report_counts_placements_by_group_against_everyone_else(client):
-    """Women 6 of 10 placed (60%) against men 8 of 10 (80%): ratio 0.75, under four-fifths.
-    Level 6: 9 of 15 against Level 7: 5 of 5; mean scores 0.6 for women, 0.8 for men."""
+def test_the_programme_report_hides_every_group_with_fewer_than_5_placed_or_not_placed(client):
+    """Women: 6 of 10 placed, so 4 not placed; men 8 of 10, 2 not placed: both rows hide their
+    placed figures and are not assessed. Level 7: 5 of 5 placed, none not placed, so its people
+    would give the 0 away, and Level 6's people would give Level 7's: all withheld. The one
+    university holds everyone: 14 of 20, shown, as the totals show it anyway."""
     build_programme()
     found = _report(client)
     assert found["Placement rate by gender"] == [
         HEAD,
-        ["Women", "10", "6", "60%", "80%", "0.75", "Under 0.8", "0.60"],
-        ["Men", "10", "8", "80%", "60%", "1.33", "0.8 or over", "0.80"],
-        ["All", "20", "14", "", "", "", "", ""],
+        ["Women", "10", W, *HIDDEN],
+        ["Men", "10", W, *HIDDEN],
+        ["All", "20", "14", "", "", "", "", "", ""],
     ]
     assert found["Placement rate by level of study"][1:3] == [
-        ["Level 6", "15", "9", "60%", "100%", "0.60", "Under 0.8", "0.67"],
-        ["Level 7", "5", "5", "100%", "60%", "1.67", "0.8 or over", "0.80"],
+        ["Level 6", W, W, *HIDDEN],
+        ["Level 7", W, W, *HIDDEN],
+    ]
+    assert found["Placement rate by university"][1] == [
+        "University College London",
+        "20",
+        "14",
+        "70%",
+        NA,
+        NA,
+        NA,
+        "Not assessed",
+        "0.71",
     ]
     assert found["Placement rate by black, asian and minority ethnic"][1:] == [
-        [
-            "Black, Asian and minority ethnic",
-            "12",
-            "8",
-            "67%",
-            "75%",
-            "0.89",
-            "0.8 or over",
-            "0.70",
-        ],
-        ["White", W, W, W, W, W, "0.8 or over", W],
-        ["Not known", F5, F5, F5, F5, F5, "Not assessed", F5],
-        ["All", "20", "14", "", "", "", "", ""],
+        ["Black, Asian and minority ethnic", "12", W, *HIDDEN],
+        ["White", W, W, *HIDDEN],
+        ["Not known", W, W, *HIDDEN],
+        ["All", "20", "14", "", "", "", "", "", ""],
     ]
 
 
 def test_a_single_small_group_also_hides_the_next_smallest_so_it_cannot_be_subtracted(client):
-    """Two disabled students (one placed) among twenty: their row says "fewer than 5", and the
-    other row is withheld, since the total minus it would reveal them."""
+    """Two disabled students (one placed) among twenty: their row is withheld, and so is the
+    other row, since the total minus it would reveal them."""
     build_programme()
     rows = _report(client)["Placement rate by disability"][1:]
     assert rows == [
-        ["Disabled", F5, F5, F5, F5, F5, "Not assessed", F5],
-        ["Not disabled", W, W, W, W, W, "Not assessed", W],
-        ["All", "20", "14", "", "", "", "", ""],
+        ["Disabled", W, W, *HIDDEN],
+        ["Not disabled", W, W, *HIDDEN],
+        ["All", "20", "14", "", "", "", "", "", ""],
     ]
 
 
@@ -94,21 +100,27 @@ def test_unmatched_reasons_are_grouped_by_their_leading_phrase(client):
             "Proposed, not placed",
             "Suitable roles were taken",
         ],
-        ["University College London", "6", F5, F5, F5, F5],
+        ["University College London", "6", W, W, W, W],
+    ]
+    assert found["Why people were not placed, by disability"][1:] == [
+        ["Disabled", W, W, W, W, W],
+        ["Not disabled", W, W, W, W, W],
     ]
 
 
 def test_a_rounds_report_counts_its_proposals_and_its_own_unmatched_reasons(client):
-    """Round: women 7 of 10 proposed, men 8 of 9: 0.70 / 0.89 = 0.79, flagged."""
+    """Round: women 7 of 10 proposed (3 not), men 8 of 9 (1 not): both hidden; the reasons of
+    the four not proposed are all under 5."""
     programme = build_programme()
     found = _report(client, f"?round={programme.round.id}")
-    assert found["Placement rate by gender"][1:3] == [
-        ["Women", "10", "7", "70%", "89%", "0.79", "Under 0.8", "0.59"],
-        ["Men", "9", "8", "89%", "70%", "1.27", "0.8 or over", "0.80"],
+    assert found["Placement rate by gender"][1:] == [
+        ["Women", "10", W, *HIDDEN],
+        ["Men", "9", W, *HIDDEN],
+        ["All", "19", "15", "", "", "", "", "", ""],
     ]
     assert found["Why people were not proposed, by gender"][1:] == [
-        ["Women", F5, F5, "0"],
-        ["Men", F5, "0", F5],
+        ["Women", W, W, W],
+        ["Men", W, W, W],
     ]
 
 
@@ -125,9 +137,9 @@ def test_a_cohort_of_six_shows_no_count_under_five(client):
     for query in ("", f"?round={matching_round.id}"):
         rows = _report(client, query, signed_in=bool(query))["Placement rate by gender"][1:]
         assert rows == [
-            ["Women", F5, F5, F5, F5, F5, "Not assessed", F5],
-            ["Men", F5, F5, F5, F5, F5, "Not assessed", F5],
-            ["All", "6", F5, "", "", "", "", ""],
+            ["Women", W, W, *HIDDEN],
+            ["Men", W, W, *HIDDEN],
+            ["All", "6", F5, "", "", "", "", "", ""],
         ]
 
 
@@ -135,9 +147,9 @@ def test_a_cohort_of_eight_withholds_the_larger_group_beside_a_small_one(client)
     small_cohort(8, women=3, placed_women=1, placed_men=4)
     rows = _report(client)["Placement rate by gender"][1:]
     assert rows == [
-        ["Women", F5, F5, F5, F5, F5, "Not assessed", F5],
-        ["Men", W, F5, F5, F5, F5, "Not assessed", F5],
-        ["All", "8", "5", "", "", "", "", ""],
+        ["Women", W, W, *HIDDEN],
+        ["Men", W, W, *HIDDEN],
+        ["All", "8", "5", "", "", "", "", "", ""],
     ]
 
 
@@ -147,7 +159,7 @@ def test_the_dashboard_hides_shares_made_from_fewer_than_five_people(client):
     sign_in(client, coordinator.email, PASSWORD)
     found = tables(text_of(client.get("/coordinator/")))
     young_women = found["Shares of placed students and of the cohort"][1]
-    assert young_women[1:4] == [F5, F5, F5]
+    assert young_women[1:4] == [W, W, W]
     assert young_women[5] == "Not enough data"
 
 
@@ -181,12 +193,35 @@ def _population(groups: list[tuple[str, int, int]]) -> Population:
 
 
 @pytest.mark.parametrize(
-    ("women_placed", "flagged"),
-    [(4, False), (3, True), (5, False)],
+    ("women_placed", "rules"),
+    [
+        (16, ()),
+        (14, ("four-fifths rule",)),
+        (11, ("four-fifths rule", "Fisher's exact test")),
+    ],
 )
-def test_the_four_fifths_flag_is_raised_only_under_a_ratio_of_0_8(women_placed, flagged):
-    """Men: 5 of 10 placed (50%). Women 4 of 10 is exactly 0.8: not flagged; 3 of 10 is 0.6."""
-    report = equity_report(_population([("woman", 10, women_placed), ("man", 10, 5)]))
+def test_a_flag_says_whether_the_four_fifths_rule_or_fishers_test_raised_it(women_placed, rules):
+    """Men: 20 of 40 placed (50%). Women 16 of 40 is exactly 0.8 (p 0.25): no flag. 14 of 40 is
+    0.7 but could well be chance (p 0.13). 11 of 40 is 0.55 with p 0.03: both rules."""
+    report = equity_report(_population([("woman", 40, women_placed), ("man", 40, 20)]))
     women = report.breakdowns[0].rows[0]
     assert women.label == "Women"
-    assert women.flagged is flagged
+    assert women.flag_rules == rules
+    assert women.flagged is bool(rules)
+
+
+@pytest.mark.parametrize(
+    ("groups", "assessed"),
+    [
+        ([("woman", 9, 5), ("man", 20, 10)], False),  # under the minimum group size
+        ([("woman", 20, 4), ("man", 20, 10)], False),  # fewer than 5 placed
+        ([("woman", 20, 16), ("man", 20, 10)], False),  # fewer than 5 not placed
+        ([("woman", 20, 10), ("man", 20, 18)], False),  # everyone else: 2 not placed
+        ([("woman", 10, 5), ("man", 10, 5)], True),
+    ],
+)
+def test_no_flag_ratio_or_rate_is_given_where_either_side_is_small(groups, assessed):
+    row = equity_report(_population(groups)).breakdowns[0].rows[0]
+    assert row.assessed is assessed
+    assert isinstance(row.ratio, float) is assessed
+    assert isinstance(row.rest_rate, float) is assessed

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
+from sqlalchemy import select
 from support.factories import PASSWORD, create_coordinator
 from support.http import sign_in
 from support.reports import build_programme
 
 from placement.extensions import db
+from placement.models import Feedback, Placement
 
 
 def _csv(client, url: str) -> list[list[str]]:
@@ -33,8 +35,8 @@ def test_the_programme_figures_read_back_as_the_dashboard_shows_them(client):
     assert rows[0] == ["section", "measure", "value", "target_or_benchmark"]
     assert ["Targets", "Students placed", "14", "500"] in rows
     assert ["Targets", "Start-ups and SMEs hosting a placement", "3", "400"] in rows
-    assert ["Shares of placed students", "Young women (aged 16 to 24)", "36%", "17%"] in rows
-    assert ["Shares of the cohort", "Black, Asian and minority ethnic", "67%", ""] in rows
+    assert ["Shares of placed students", "Young women (aged 16 to 24)", "withheld", "17%"] in rows
+    assert ["Shares of the cohort", "Black, Asian and minority ethnic", "withheld", ""] in rows
     assert ["Funnel", "Registered", "22", ""] in rows
     assert ["Funnel", "Completed", "4", ""] in rows
     assert ["Drop-outs", "Offer: Declined by the student", "1", ""] in rows
@@ -74,3 +76,25 @@ def test_a_round_that_does_not_exist_has_no_proposals_export(client):
     coordinator = create_coordinator()
     sign_in(client, coordinator.email, PASSWORD)
     assert client.get("/coordinator/reports/rounds/12345/proposals.csv").status_code == 404
+
+
+def test_the_placements_export_carries_each_sides_feedback(client):
+    _signed_in_with_programme(client)
+    placement = db.session.execute(select(Placement).order_by(Placement.id)).scalars().first()
+    db.session.add(Feedback(placement=placement, given_by="student", rating=4, comment="Kind team"))
+    db.session.add(
+        Feedback(placement=placement, given_by="organisation", rating=5, comment="=1+1 great")
+    )
+    db.session.commit()
+    rows = _csv(client, "/coordinator/reports/placements.csv")
+    header = rows[0]
+    assert header[-4:] == [
+        "student_feedback_rating",
+        "student_feedback",
+        "organisation_feedback_rating",
+        "organisation_feedback",
+    ]
+    row = next(r for r in rows[1:] if r[0] == str(placement.id))
+    assert row[-4:] == ["4", "Kind team", "5", "'=1+1 great"]
+    others = [r for r in rows[1:] if r[0] != str(placement.id)]
+    assert all(r[-4:] == ["", "", "", ""] for r in others)
