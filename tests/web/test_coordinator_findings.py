@@ -250,7 +250,8 @@ def test_round_pages_explain_to_the_coordinator_with_labels_and_dates_in_words(c
         f"/coordinator/rounds/{matching_round.id}/students/{matching_round.proposals[0].student_id}",
         f"/coordinator/rounds/{matching_round.id}/students/{late.id}",
     ):
-        page = text_of(client.get(url)).split("<main", 1)[1].split("</main>", 1)[0]
+        main = text_of(client.get(url)).split("<main", 1)[1].split("</main>", 1)[0]
+        page = re.sub(r"<[^>]+>", " ", main)  # what the reader sees, not a filter's option values
         for student_speak in ("You did not rank", "You ranked", "listed you", "your ", "you have"):
             assert student_speak not in page, (url, student_speak)
         assert not re.search(r"\b20\d\d-\d\d-\d\d\b", page), url
