@@ -187,3 +187,16 @@ def test_the_demo_worker_thread_runs_a_queued_round_and_sends_its_email_without_
         worker.join(timeout=10)
     assert _reloaded(draft.id).status == "completed"
     assert [message.to for message in outbox.sent] == [["someone@example.org"]]
+
+
+@pytest.mark.parametrize("status", ["draft", "failed", "completed"])
+def test_a_worker_runs_only_a_queued_round(app, status):
+    make_pool()
+    draft = _draft()
+    db.session.execute(update(MatchingRound).values(status=status))
+    db.session.commit()
+
+    assert round_jobs.run(draft.id) == "not runnable"
+
+    assert _reloaded(draft.id).status == status
+    assert _proposals(draft.id) == 0
