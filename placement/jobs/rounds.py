@@ -24,7 +24,7 @@ def run(round_id: int) -> str:
     and store it in one transaction; returns its status afterwards."""
     with job_session("run round") as session:
         token = uuid.uuid4().hex
-        if not rounds.claim(session, round_id, token):
+        if not rounds.claim(session, round_id, token, statuses=("queued",)):
             session.rollback()
             return "not runnable"
         session.commit()

@@ -25,7 +25,7 @@ from placement.models._types import utcnow
 from placement.services import audit, snapshot
 
 HELD = ("approved", "offered")
-RUNNABLE = ("draft", "queued", "failed")
+RUNNABLE = ("draft", "queued")
 Progress = Callable[[str], None]
 ALREADY_RUN = "This round has already been run. Create a new round to run again."
 WORKER_LOST = (
@@ -377,11 +377,14 @@ def queue(session: Session, round_id: int, actor_id: int | None = None) -> Match
     return matching_round
 
 
-def claim(session: Session, round_id: int, token: str | None) -> bool:
-    """Mark a runnable round running, held by ``token``; False when it is not runnable."""
+def claim(
+    session: Session, round_id: int, token: str | None, statuses: tuple[str, ...] = RUNNABLE
+) -> bool:
+    """Mark a round running, held by ``token``; False unless its status is one of ``statuses``
+    (a draft or queued round for a run in this process; a worker takes only queued ones)."""
     started = session.execute(
         update(MatchingRound)
-        .where(MatchingRound.id == round_id, MatchingRound.status.in_(RUNNABLE))
+        .where(MatchingRound.id == round_id, MatchingRound.status.in_(statuses))
         .values(status="running", stage="snapshot", heartbeat_at=utcnow(), run_token=token)
         .execution_options(synchronize_session=False)
     )

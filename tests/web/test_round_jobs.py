@@ -3,6 +3,7 @@ stage and a heartbeat, a round whose worker died is failed with nothing stored a
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from placement.jobs import embedded, schedule
 from placement.jobs import rounds as round_jobs
 from placement.models import MatchingRound, Proposal
 from placement.models._types import utcnow
-from placement.services import rounds
+from placement.services import mail, rounds
 
 PASSWORD = "correct horse battery staple"
 
@@ -166,3 +167,36 @@ def test_the_command_line_queues_a_round_when_asked_and_runs_it_in_process_by_de
     assert waiting.status == "queued"
     embedded.drain(app)
     assert _reloaded(waiting.id).status == "completed"
+
+
+def test_the_demo_worker_thread_runs_a_queued_round_and_sends_its_email_without_redis(app, outbox):
+    make_pool()
+    draft = _draft()
+    worker = embedded.start(app)
+    try:
+        rounds.queue(db.session, draft.id)
+        mail.send(db.session, "someone@example.org", "Hello", "confirm", link="http://x/y")
+        db.session.commit()  # wakes the thread: no drain here
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (
+            _reloaded(draft.id).status == "completed" and outbox.sent
+        ):
+            time.sleep(0.1)
+    finally:
+        worker.stop()
+        worker.join(timeout=10)
+    assert _reloaded(draft.id).status == "completed"
+    assert [message.to for message in outbox.sent] == [["someone@example.org"]]
+
+
+@pytest.mark.parametrize("status", ["draft", "failed", "completed"])
+def test_a_worker_runs_only_a_queued_round(app, status):
+    make_pool()
+    draft = _draft()
+    db.session.execute(update(MatchingRound).values(status=status))
+    db.session.commit()
+
+    assert round_jobs.run(draft.id) == "not runnable"
+
+    assert _reloaded(draft.id).status == status
+    assert _proposals(draft.id) == 0

@@ -171,6 +171,7 @@ def test_two_app_servers_and_a_worker_on_their_own_hosts(database, network, tmp_
         first_id, second_id = first.id, second.id
         first_ids = [p.id for p in first.proposals]
         second_ids = [p.id for p in reversed(second.proposals)]  # the other way round
+    locker = create_engine(database)
     try:
         env = {
             name: _environment(network, host, database, smtp.port)
@@ -243,7 +244,8 @@ def test_two_app_servers_and_a_worker_on_their_own_hosts(database, network, tmp_
             late = rounds.create(db.session, "Interrupted")
             db.session.commit()
             late_id = late.id
-        blocker = create_engine(database).connect()
+        # The round's snapshot waits on this lock: the worker is mid-round when it is killed.
+        blocker = locker.connect()
         blocker.execute(text("LOCK TABLE student_profiles IN ACCESS EXCLUSIVE MODE"))
         page = f"/coordinator/rounds/{late_id}"
         assert one.post(page + "/run", {}, page=page)[0] == 302
@@ -264,6 +266,7 @@ def test_two_app_servers_and_a_worker_on_their_own_hosts(database, network, tmp_
             wait_until(lambda: _status(late_id) == "completed", 60, "the re-run to complete")
             assert _count(select(func.count(Proposal.id)).where(Proposal.round_id == late_id)) > 0
     finally:
+        locker.dispose()
         smtp.stop()
         Redis(db=REDIS_DB).flushdb()
         with app.app_context():
