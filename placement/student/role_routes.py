@@ -14,12 +14,13 @@ from placement.access import refuse_unless
 from placement.errors import Conflict, ValidationFailed
 from placement.extensions import db
 from placement.models import PlacementRole, Skill, StudentProfile
-from placement.services import student_roles, students
+from placement.services import role_openers, student_roles, students
 from placement.student import bp
 from placement.student.forms import ActionForm, RoleFilterForm
 from placement.student.helpers import current_profile, ordinal
 
 PER_PAGE = 20
+VIEWS = ("matched", "all")
 MOVES = {"up": -1, "down": 1}
 
 
@@ -27,6 +28,14 @@ def _page_number(pages: int) -> int:
     page = request.args.get("page", "1")
     number = int(page) if re.fullmatch(r"[0-9]{1,6}", page) else 1
     return min(max(number, 1), max(pages, 1))
+
+
+def _view(fit: dict[int, student_roles.Fit]) -> str:
+    """Which roles to list: those the student can be matched to (when any), or all open roles."""
+    asked = request.args.get("show")
+    if asked in VIEWS:
+        return asked
+    return "matched" if any(entry.feasible for entry in fit.values()) else "all"
 
 
 def _pagination(page: int, pages: int, filters: dict[str, str]) -> dict[str, object] | None:
@@ -73,10 +82,13 @@ def roles() -> str:
     filters = form.chosen()
     found = student_roles.open_roles(db.session, filters)
     fit = student_roles.fits(db.session, profile, found)
-    ordered = student_roles.in_fit_order(found, fit)
+    view = _view(fit)
+    matched = [role for role in found if fit.get(role.id) and fit[role.id].feasible]
+    ordered = student_roles.in_fit_order(matched if view == "matched" else found, fit)
     pages = ceil(len(ordered) / PER_PAGE)
     page = _page_number(pages)
     shown = ordered[(page - 1) * PER_PAGE : page * PER_PAGE]
+    kept = {**filters, "show": view}
     return render_template(
         "student/roles.html",
         title="Roles you can choose",
@@ -87,11 +99,25 @@ def roles() -> str:
         fit=fit,
         fit_message=_fit_message(profile),
         ranks=_ranks(profile),
-        pagination=_pagination(page, pages, filters),
-        query=urlencode({**filters, "page": page}) if filters or page > 1 else "",
+        pagination=_pagination(page, pages, kept),
+        query=urlencode({**kept, "page": page}),
         filtered=bool(filters),
         max_choices=student_roles.MAX_CHOICES,
+        view=view,
+        views={name: _view_link(filters, name) for name in VIEWS},
+        matched_count=len(matched),
+        open_count=len(found),
+        openings=_openings(profile) if fit else [],
     )
+
+
+def _view_link(filters: dict[str, str], view: str) -> str:
+    return url_for("student.roles") + "?" + urlencode({**filters, "show": view})
+
+
+def _openings(profile: StudentProfile) -> list[role_openers.Opening]:
+    """Changes that would open more of all the open roles (not only the filtered ones)."""
+    return role_openers.suggestions(db.session, profile, student_roles.open_roles(db.session))
 
 
 def _ranks(profile: StudentProfile) -> dict[int, int]:

@@ -198,7 +198,8 @@ class Journey:
         page.get_by_label("Work mode").select_option("hybrid")
         page.get_by_role("button", name="Apply filters").click()
         expect(page).to_have_url(
-            self.live_server.url + "/student/roles?skill=&sector=&borough=&work_mode=hybrid"
+            self.live_server.url
+            + "/student/roles?skill=&sector=&borough=&work_mode=hybrid&show=matched"
         )
         expect(page.get_by_text("Good fit").first).to_be_visible()
         if self.javascript:
