@@ -26,6 +26,10 @@ MAX_CHOICES = 5
 GOOD_FIT = 0.7
 POSSIBLE_FIT = 0.4
 FILTERS = ("skill", "sector", "borough", "work_mode")
+NOT_MATCHABLE_MESSAGE = (
+    "You cannot add this role to your choices: you do not meet every rule it has, so you "
+    "would never be matched to it"
+)
 
 
 @dataclass(frozen=True)
@@ -179,6 +183,9 @@ def add_choice(session: Session, profile: StudentProfile, role: PlacementRole) -
     chosen = choice_ids(profile)
     if role.id in chosen:
         return chosen.index(role.id) + 1
+    fit = fits(session, profile, [role]).get(role.id)
+    if fit is not None and not fit.feasible:
+        raise ValidationFailed([(None, NOT_MATCHABLE_MESSAGE)])
     if len(chosen) >= MAX_CHOICES:
         raise ValidationFailed(
             [

@@ -146,9 +146,10 @@ def test_a_student_adds_roles_to_their_choices_and_a_sixth_is_refused(app, clien
         )
         assert added.headers["Location"].endswith("/student/choices")
     assert "Role 4 is your 5th choice" in text_of(client.get("/student/choices"))
-    refused = submit(
-        client, f"/student/roles/{roles[5].id}/choose", {}, page=f"/student/roles/{roles[5].id}"
-    )
+    sixth = text_of(client.get(f"/student/roles/{roles[5].id}"))
+    assert "Add to my choices" not in sixth
+    assert "You have chosen 5 of 5 roles, the most you can have" in sixth
+    refused = submit(client, f"/student/roles/{roles[5].id}/choose", {}, page="/student/choices")
     html = text_of(refused)
     assert refused.status_code == 200
     assert "govuk-error-summary" in html and "You already have 5 choices" in html
@@ -270,3 +271,22 @@ def test_a_filtered_view_keeps_the_filters_and_the_view_in_every_link(app, clien
     assert "Remote data role" in page and "Analyst you meet" not in page
     assert '<input type="hidden" name="show" value="all">' in page
     assert "show=all" in page[page.index('id="results"') :]
+
+
+def test_a_role_the_student_cannot_be_matched_to_explains_instead_of_offering_to_add_it(
+    app, client
+):
+    profile = _signed_in_student(client)
+    organisation, _ = create_organisation()
+    role = create_role(organisation, title="Research engineer", min_rqf_level=7)
+    open_to_them = create_role(organisation, title="Junior data analyst")
+    page = text_of(client.get(f"/student/roles/{role.id}"))
+    assert "Add to my choices" not in page
+    assert "You cannot add this role to your choices" in page
+    assert "Add to my choices" in text_of(client.get(f"/student/roles/{open_to_them.id}"))
+    refused = submit(
+        client, f"/student/roles/{role.id}/choose", {}, page=f"/student/roles/{open_to_them.id}"
+    )
+    assert refused.status_code == 200
+    assert "you would never be matched to it" in text_of(refused)
+    assert _choices(profile.id) == []
