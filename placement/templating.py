@@ -28,6 +28,7 @@ NAVIGATION = {
         ("Rounds", "coordinator.rounds"),
         ("Offers", "coordinator.offers"),
         ("Placements", "coordinator.placements_list"),
+        ("Requests", "coordinator.change_requests_list"),
         ("Reports", "coordinator.reports"),
         ("Audit log", "coordinator.audit"),
     ],

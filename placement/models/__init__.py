@@ -24,6 +24,7 @@ from placement.models.placements import (
     Offer,
     Placement,
 )
+from placement.models.requests import CHANGE_REQUEST_STATUSES, ChangeRequest
 from placement.models.rounds import PROPOSAL_STATUSES, ROUND_STATUSES, MatchingRound, Proposal
 from placement.models.students import (
     PROFILE_STATUSES,
@@ -35,6 +36,7 @@ from placement.models.students import (
 )
 
 __all__ = [
+    "CHANGE_REQUEST_STATUSES",
     "OFFER_STATUSES",
     "ORGANISATION_STATUSES",
     "PLACEMENT_STATUSES",
@@ -45,6 +47,7 @@ __all__ = [
     "ROUND_STATUSES",
     "WORK_MODES",
     "AuditEvent",
+    "ChangeRequest",
     "EqualityMonitoring",
     "Feedback",
     "Invitation",

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
     GovCheckboxesInput,
     GovDateInput,
     GovRadioInput,
@@ -385,6 +386,22 @@ class EqualityForm(BaseForm):
         description="We ask this because it is a widely used sign of a disadvantaged background.",
     )
     submit = _submit("Save answers")
+
+
+class ChangeRequestForm(BaseForm):
+    """A request to the coordinators while a matching round uses the profile."""
+
+    message = StringField(
+        "What would you like to change, and why?",
+        widget=GovCharacterCount(),
+        description="For example: move a role up your choices, remove a role, or correct your "
+        "hours. Do not include anything about your health or background.",
+        validators=[
+            InputRequired(message="Enter what you would like to change"),
+            Length(max=1000, message="Your request must be 1000 characters or fewer"),
+        ],
+    )
+    submit = _submit("Send request")
 
 
 class ActionForm(BaseForm):

@@ -25,6 +25,7 @@ from placement import FIXTURES_DIR, create_app
 from placement.extensions import db
 from placement.models import (
     AuditEvent,
+    ChangeRequest,
     MatchingRound,
     Offer,
     Organisation,
@@ -36,6 +37,7 @@ from placement.models import (
 )
 from placement.services import (
     accounts,
+    change_requests,
     imports,
     offers,
     organisations,
@@ -69,6 +71,7 @@ MODELS: dict[str, Any] = {
     "student_id": StudentProfile,
     "organisation_id": Organisation,
     "event_id": AuditEvent,
+    "request_id": ChangeRequest,
 }
 
 
@@ -128,6 +131,7 @@ def build_world() -> World:
         "student_id": [proposal.student_id for proposal in proposed],
         "organisation_id": [waiting_organisation.id, organisation.id],
         "event_id": [_import_event()],
+        "request_id": [_change_request(offered.student)],
         "token": _tokens(organisation, free.user),
     }
     _add_every_other_id(url_values)
@@ -199,6 +203,13 @@ def _free_student(roles: list[PlacementRole]) -> StudentProfile:
     students.save_equality(db.session, profile.user, answers)
     db.session.commit()
     return profile
+
+
+def _change_request(student: StudentProfile) -> int:
+    """A request waiting for an answer, from a student whose offer locks the profile."""
+    request = change_requests.ask(db.session, student, "Please move my second choice up")
+    db.session.commit()
+    return request.id
 
 
 def _import_event() -> int:

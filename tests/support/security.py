@@ -20,6 +20,7 @@ from werkzeug.test import TestResponse
 from placement import create_app
 from placement.extensions import db
 from placement.models import (
+    ChangeRequest,
     Feedback,
     MatchingRound,
     Offer,
@@ -362,6 +363,13 @@ def _feedback(count: int) -> list[Feedback]:
     return feedback
 
 
+def _change_requests(count: int) -> list[ChangeRequest]:
+    requests = [ChangeRequest(student=create_student(), message="Private") for _ in range(count)]
+    db.session.add_all(requests)
+    db.session.commit()
+    return requests
+
+
 def _ids(make: Callable[[int], list[Any]]) -> Callable[[int], list[int]]:
     return lambda count: [row.id for row in make(count)]
 
@@ -382,6 +390,7 @@ OTHER_PEOPLES_OBJECTS: dict[str, Callable[[int], list[int]]] = {
     "offer_id": _ids(_offers),
     "placement_id": _ids(_placements),
     "feedback_id": _ids(_feedback),
+    "request_id": _ids(_change_requests),
 }
 
 

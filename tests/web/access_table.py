@@ -40,6 +40,7 @@ ACCESS: dict[str, str] = {
     "student.availability": "student",
     "student.change_choice": "student",
     "student.check_answers": "student",
+    "student.change_request": "student",
     "student.choices": "student",
     "student.choose_role": "student",
     "student.course": "student",
@@ -80,7 +81,9 @@ ACCESS: dict[str, str] = {
     "organisation.roles": "organisation",
     "organisation.unmark_candidate": "organisation",
     # coordinator area
+    "coordinator.answer_change_request": "coordinator",
     "coordinator.approve_proposal": "coordinator",
+    "coordinator.change_requests_list": "coordinator",
     "coordinator.audit": "coordinator",
     "coordinator.audit_csv": "coordinator",
     "coordinator.compare_rounds": "coordinator",

@@ -21,6 +21,7 @@ EXPECTED = {
         "/coordinator/rounds",
         "/coordinator/offers",
         "/coordinator/placements",
+        "/coordinator/requests",
         "/coordinator/reports",
         "/coordinator/audit",
         "/sign-out",
