@@ -58,6 +58,7 @@ def dashboard() -> str:
         members=organisations.members(db.session, organisation),
         invitations=organisations.open_invitations(db.session, organisation),
         counts=organisations.role_counts(organisation),
+        offers_to_answer=organisations.offers_to_answer(db.session, organisation),
         **_labels(),
     )
 
@@ -328,7 +329,7 @@ def _candidate_action(role_id: int, reference_code: str, mark: bool) -> Response
     else:
         db.session.commit()
         flash(
-            f"Candidate {candidate.number} {'marked' if mark else 'no longer marked'} "
+            f"{candidate.label} {'marked' if mark else 'no longer marked'} "
             "as a student you would like",
             "success",
         )

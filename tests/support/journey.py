@@ -301,5 +301,5 @@ class OrganisationMember(Person):
     def sees_an_anonymous_candidate(self, student_name: str) -> None:
         self.page.goto("/organisation/offers")
         self.check("Offers and placements")
-        expect(self.page.get_by_text(re.compile(r"Candidate C\d+")).first).to_be_visible()
+        expect(self.page.get_by_text(re.compile(r"Candidate [0-9A-F]{10}")).first).to_be_visible()
         expect(self.page.get_by_text(student_name)).to_have_count(0)

@@ -8,7 +8,7 @@ from support.rounds import make_pool, run_round
 
 from placement.extensions import db
 from placement.models import Offer
-from placement.services import offers, placements
+from placement.services import offers, organisations, placements
 
 
 def _offer() -> tuple[dict, Offer]:
@@ -41,7 +41,8 @@ def test_an_organisation_sees_a_candidate_without_a_name_until_the_student_accep
     student = pool["students"][0]
     sign_in(client, pool["member"].email, PASSWORD)
     before = text_of(client.get("/organisation/offers"))
-    assert f"Candidate C{offer.id}" in before
+    reference = organisations.candidate_reference(offer.role_id, offer.student_id)
+    assert f"Candidate {reference}" in before
     assert student.full_name not in before and student.user.email not in before
     offers.accept(db.session, offer.id, "student")
     db.session.commit()
@@ -72,7 +73,8 @@ def test_another_organisation_or_student_cannot_see_the_offer(client):
     _, stranger = create_organisation()
     sign_in(client, stranger.email, PASSWORD)
     assert client.get(f"/organisation/offers/{offer.id}").status_code == 404
-    assert f"C{offer.id}" not in text_of(client.get("/organisation/offers"))
+    reference = organisations.candidate_reference(offer.role_id, offer.student_id)
+    assert reference not in text_of(client.get("/organisation/offers"))
     submit(client, "/sign-out", {})
     other = create_student()
     sign_in(client, other.user.email, PASSWORD)
@@ -207,3 +209,14 @@ def test_a_confirmed_placement_shows_the_contact_and_feedback_sent_hides_its_lin
     after = text_of(client.get("/student/offers"))
     assert "Tell us how the placement went" not in after
     assert "You told us how the placement went" in after
+
+
+def test_the_organisation_dashboard_mentions_offers_waiting_for_its_answer(client):
+    pool, offer = _offer()
+    sign_in(client, pool["member"].email, PASSWORD)
+    page = text_of(client.get("/organisation/"))
+    assert "1 offer is waiting for your answer" in page
+    assert 'href="/organisation/offers">Answer your offers' in page
+    offers.accept(db.session, offer.id, "organisation")
+    db.session.commit()
+    assert "waiting for your answer" not in text_of(client.get("/organisation/"))
