@@ -25,4 +25,5 @@ writeFileSync(join(out, "css", "app.css"), css.css);
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "js", "govuk-frontend.min.js"));
 cpSync(join(root, "frontend", "init.js"), join(out, "js", "init.js"));
 cpSync(join(root, "frontend", "skills-search.js"), join(out, "js", "skills-search.js"));
+cpSync(join(root, "frontend", "role-pool.js"), join(out, "js", "role-pool.js"));
 console.log(`built ${out}`);

@@ -298,6 +298,30 @@ class RoleForm(BaseForm):
             skills=self.skill_asks(),
         )
 
+    def pool_details(self, organisation: Any) -> RoleDetails | None:
+        """The role as typed so far, for counting its pool; None while what matching reads
+        (dates, hours, work mode, level of study, skills) has a problem.
+
+        Call after validate(). Fields matching does not read get stand-ins when not typed yet.
+        """
+        needed = ("start_date", "end_date", "hours_per_week", "work_mode", "min_rqf_level")
+        if any(self[name].errors for name in needed) or any(e.errors for e in self.skills):
+            return None
+        return RoleDetails(
+            title=(self.title.data or "").strip(),
+            description=(self.description.data or "").strip(),
+            places=self.places.data if not self.places.errors and self.places.data else 1,
+            start_date=self.start_date.data,
+            end_date=self.end_date.data,
+            hours_per_week=self.hours_per_week.data,
+            borough=self.borough.data if not self.borough.errors else organisation.borough,
+            work_mode=self.work_mode.data,
+            sector=self.sector.data if not self.sector.errors else organisation.sector,
+            pay_pence_per_hour=0,
+            min_rqf_level=int(self.min_rqf_level.data),
+            skills=self.skill_asks(),
+        )
+
     def add_problems(self, failure: ValidationFailed) -> None:
         """Service problems on their fields, including one field of one skill row."""
         rows = {

@@ -129,14 +129,31 @@ def _skill_options() -> list[tuple[str, str]]:
 
 
 def _pool_for_typed(form: RoleForm, organisation: Organisation) -> tuple[roles.Pool | None, bool]:
-    """The pool for the role as typed (never saved), and whether the problems block counting."""
+    """The pool for the role as typed (never saved); not counted while the form has a problem."""
     details = form.details()
     problems = roles.problems_with(db.session, details)
     if problems:
         form.add_problems(ValidationFailed(problems))
-    if any(field not in POOL_IGNORES for field, _ in problems):
         return None, True
     return roles.pool(db.session, roles.unsaved(organisation, details)), False
+
+
+@bp.route("/roles/pool", methods=["POST"])
+def role_pool() -> str:
+    """The pool panel for the role form as it stands, for the page's script to show live.
+
+    Only what matching reads counts here (dates, hours, work mode, level, skills): a title or
+    pay not typed yet does not stop the count.
+    """
+    organisation = my_organisation()
+    form = RoleForm(skill_options=_skill_options())
+    form.validate()  # the CSRF token was checked before the view; this checks each box
+    details = form.pool_details(organisation)
+    blocked = details is None or any(
+        field not in POOL_IGNORES for field, _ in roles.problems_with(db.session, details)
+    )
+    pool = None if blocked else roles.pool(db.session, roles.unsaved(organisation, details))
+    return render_template("organisation/_pool.html", pool=pool, pool_blocked=blocked, typed=True)
 
 
 def _after_save(role: PlacementRole, publish: bool) -> Response:

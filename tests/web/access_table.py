@@ -78,6 +78,7 @@ ACCESS: dict[str, str] = {
     "organisation.placement_feedback": "organisation",
     "organisation.publish_role": "organisation",
     "organisation.role": "organisation",
+    "organisation.role_pool": "organisation",
     "organisation.roles": "organisation",
     "organisation.unmark_candidate": "organisation",
     # coordinator area

@@ -17,6 +17,7 @@ from placement.models import (
     MatchingRound,
     Offer,
     OrganisationInterest,
+    PlacementRole,
     Proposal,
     StudentPreference,
 )
@@ -227,3 +228,49 @@ def test_a_candidate_has_the_same_label_on_the_candidates_and_offers_pages(clien
     listing = text_of(client.get("/organisation/offers"))
     assert f"{role.title}: {label}" in listing
     assert "Candidate C" not in listing
+
+
+def test_the_pool_panel_sits_with_the_skills_and_its_button_returns_to_it(client):
+    _, member = create_organisation()
+    create_student(skills={"python": 3})
+    sign_in(client, member.email, PASSWORD)
+    page = text_of(client.get("/organisation/roles/new"))
+    skills_at, pool_at = page.index('id="skills-heading"'), page.index('id="pool"')
+    assert skills_at < pool_at < page.index('value="publish"')
+    assert 'formaction="/organisation/roles/new#pool"' in page
+    assert "js/role-pool.js" in page
+    checked = text_of(submit(client, "/organisation/roles/new", role_form(action="check")))
+    panel = checked[checked.index('id="pool-panel"') :]
+    assert "<strong>1 student meets all your requirements.</strong>" in panel
+    assert ";" not in re.sub(r"&#?\w+;", "", panel[: panel.index("</div>")])
+
+
+def test_the_pool_is_not_counted_while_the_form_has_a_problem(client):
+    _, member = create_organisation()
+    create_student(skills={"python": 3})
+    sign_in(client, member.email, PASSWORD)
+    typed = role_form(action="check", pay="1.00")
+    page = text_of(submit(client, "/organisation/roles/new", typed))
+    assert "govuk-error-summary" in page and "Pay must be at least" in page
+    assert "meets all your requirements" not in page and 'id="pool-blocked"' in page
+
+
+def test_the_live_pool_endpoint_counts_the_role_as_typed_so_far(client):
+    _, member = create_organisation()
+    _hand_made_students()
+    sign_in(client, member.email, PASSWORD)
+    typed = role_form(ASKED, min_rqf_level="7", title="", pay="", description="")
+    answer = submit(client, "/organisation/roles/pool", typed, page="/organisation/roles/new")
+    assert answer.status_code == 200
+    html = text_of(answer)
+    assert "1 student meets all your requirements." in html
+    assert "2 if Level 6 students could apply" in html
+    assert "<html" not in html
+    typed["hours_per_week"] = "many"
+    blocked = submit(client, "/organisation/roles/pool", typed, page="/organisation/roles/new")
+    assert 'id="pool-blocked"' in text_of(blocked)
+    assert _role_count_is_zero()
+
+
+def _role_count_is_zero() -> bool:
+    return db.session.execute(select(PlacementRole)).first() is None
