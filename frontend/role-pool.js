@@ -1,6 +1,6 @@
 // Progressive enhancement for the role form: the "how many students fit" panel follows the form
 // as it changes. Without JavaScript the "Check how many students fit" button does the same.
-const panel = document.querySelector("[data-pool-url]");
+const panel = document.querySelector("#pool-panel[data-posts-form]");
 
 function debounce(action, milliseconds) {
   let timer;
@@ -20,7 +20,7 @@ if (panel) {
     pending = new AbortController();
     panel.setAttribute("aria-busy", "true");
     try {
-      const response = await fetch(panel.dataset.poolUrl, {
+      const response = await fetch(panel.dataset.postsForm, {
         method: "POST",
         body: new FormData(form),
         credentials: "same-origin",

@@ -78,10 +78,17 @@ def _role_journey(page: Page, axe, live_server, email: str, check=True) -> None:
     visit("organisation-role-error")
 
     page.locator("#pay").fill("15.50")
-    page.get_by_role("button", name="Check how many students fit").click()
+    check_button = page.get_by_role("button", name="Check how many students fit")
+    if check:  # JavaScript on: the panel follows the form, and the button is not needed
+        expect(check_button).to_be_hidden()
+    else:  # the button counts and comes back to the panel, not to the top of the page
+        check_button.click()
+        expect(page).to_have_url(re.compile(r"/organisation/roles/new#pool$"))
     # Other browser tests share the server's database: at least the one student made here fits.
     expect(
-        page.get_by_text(re.compile(r"^[1-9]\d* students? meets? all your requirements$"))
+        page.locator("#pool-panel").get_by_text(
+            re.compile(r"^[1-9]\d* students? meets? all your requirements\.$")
+        )
     ).to_be_visible()
     expect(page.get_by_label("Job title")).to_have_value("Junior data engineer")
     visit("organisation-role-pool")
@@ -203,3 +210,33 @@ def test_the_role_journey_works_with_javascript_off(browser: Browser, live_serve
         _role_journey(page, None, live_server, email, check=False)
     finally:
         context.close()
+
+
+def test_the_pool_follows_the_skills_as_they_change_with_javascript(
+    page: Page, live_server, axe
+) -> None:
+    email = "live.pool@organisation.example.com"
+    with live_server.app.app_context():
+        create_organisation("Live Pool Ltd", member_email=email)
+        for number in range(2):
+            skills = {"python": 3, "figma": 1 + 2 * number}
+            create_student(f"live.pool.{number}@example.org", skills=skills)
+    sign_in(page, live_server.url, email)
+    page.goto(live_server.url + "/organisation/roles/new")
+    _fill_role(page, pay="15.50")
+    panel = page.locator("#pool-panel")
+    headline = panel.locator("#pool-headline")
+    expect(headline).to_contain_text("all your requirements")
+    page.locator("#skills-1-skill").select_option("figma")
+    page.locator("#skills-1-level").select_option("3")
+    page.locator("#skills-1-weight").select_option("2")
+    page.locator("#skills-1-required").select_option("required")
+    # The student with Figma at level 1 drops out, and relaxing Figma would bring them back.
+    expect(panel).to_contain_text("if Figma were desired rather than required")
+    page.wait_for_load_state("networkidle")
+    at_level_3 = int(headline.inner_text().split()[0])
+    page.locator("#skills-1-level").select_option("1")
+    expect(headline).not_to_have_text(re.compile(rf"^{at_level_3} students? "))
+    assert int(headline.inner_text().split()[0]) > at_level_3
+    assert_accessible(axe, page)
+    screenshot(page, "organisation-role-live-pool")

@@ -243,6 +243,9 @@ class _FormParser(HTMLParser):
         form = self._current
         if form is None:
             return
+        if self.with_buttons and attributes.get("data-posts-form"):
+            # The page's script posts this form's fields there too (the live pool count).
+            self._formactions.append((attributes["data-posts-form"], "post"))
         name = attributes.get("name")
         kind = attributes.get("type", "submit" if tag == "button" else "text").lower()
         if self.with_buttons and tag in {"input", "button"} and kind in {"submit", "image"}:
