@@ -26,4 +26,5 @@ cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "js", "govuk-frontend.min
 cpSync(join(root, "frontend", "init.js"), join(out, "js", "init.js"));
 cpSync(join(root, "frontend", "skills-search.js"), join(out, "js", "skills-search.js"));
 cpSync(join(root, "frontend", "role-pool.js"), join(out, "js", "role-pool.js"));
+cpSync(join(root, "frontend", "role-skills.js"), join(out, "js", "role-skills.js"));
 console.log(`built ${out}`);

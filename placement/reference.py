@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -80,3 +81,11 @@ RQF_LEVELS = {
 }
 
 WORK_MODE_LABELS = {"on-site": "On site", "hybrid": "Hybrid", "remote": "Remote"}
+
+
+def alphabetical(text: str) -> tuple[str, str]:
+    """A sort key in the reader's alphabet: case and accents ignored first ("Access control"
+    before "AJAX", "pandas" among the p's), then as written, so the order is total."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return (plain.casefold(), text)

@@ -12,8 +12,16 @@ from placement.errors import Conflict, NotFound, ValidationFailed
 from placement.extensions import db
 from placement.models import Organisation, PlacementRole, Skill
 from placement.organisation import bp
-from placement.organisation.forms import IMPORTANCE, ActionForm, ContactForm, InviteForm, RoleForm
-from placement.services import mail, organisations, roles
+from placement.organisation.forms import (
+    IMPORTANCE,
+    SKILL_ROWS,
+    ActionForm,
+    ContactForm,
+    InviteForm,
+    RoleForm,
+)
+from placement.reference import alphabetical
+from placement.services import mail, organisations, roles, taxonomy
 
 # Problems that still leave the engine able to count the pool for an unsaved role.
 POOL_IGNORES = {"title", "description", "pay", "places", "sector", "start_date"}
@@ -124,8 +132,11 @@ def roles_list() -> str:
 
 
 def _skill_options() -> list[tuple[str, str]]:
-    query = select(Skill.id, Skill.label).order_by(Skill.label)
-    return [(skill_id, label) for skill_id, label in db.session.execute(query)]
+    """Every skill as (id, label), in the reader's alphabet."""
+    rows = db.session.execute(select(Skill.id, Skill.label)).all()
+    return sorted(
+        ((skill_id, label) for skill_id, label in rows), key=lambda row: alphabetical(row[1])
+    )
 
 
 def _pool_for_typed(form: RoleForm, organisation: Organisation) -> tuple[roles.Pool | None, bool]:
@@ -147,6 +158,7 @@ def role_pool() -> str:
     """
     organisation = my_organisation()
     form = RoleForm(skill_options=_skill_options())
+    form.sync_rows()
     form.validate()  # the CSRF token was checked before the view; this checks each box
     details = form.pool_details(organisation)
     blocked = details is None or any(
@@ -173,7 +185,11 @@ def _role_form_page(organisation: Organisation, role: PlacementRole | None) -> s
     )
     action = request.form.get("action", "draft")
     pool, pool_blocked = None, False
-    if form.validate_on_submit():
+    if form.is_submitted():
+        form.sync_rows()
+    if action == "skills" and form.is_submitted():
+        pass  # "Update the skills below" (without JavaScript): show a row per chosen skill
+    elif form.validate_on_submit():
         if action == "check":
             pool, pool_blocked = _pool_for_typed(form, organisation)
         else:
@@ -204,7 +220,21 @@ def _role_form_page(organisation: Organisation, role: PlacementRole | None) -> s
         pool=pool,
         pool_blocked=pool_blocked,
         locked=role is not None and roles.has_commitments(db.session, role),
+        **_skill_choosing(),
     )
+
+
+def _skill_choosing() -> dict[str, object]:
+    """What the role form's skill chooser and rows are built from."""
+    levels = [
+        (str(level), f"{level}: {name}") for level, (name, _) in reference.skill_levels().items()
+    ]
+    return {
+        "skill_groups": taxonomy.skills_by_group(db.session),
+        "max_skills": SKILL_ROWS,
+        "level_options": levels,
+        "importance_options": [(str(weight), label) for weight, label in IMPORTANCE.items()],
+    }
 
 
 def _new_role_defaults() -> dict[str, object]:
@@ -272,6 +302,7 @@ def publish_role(role_id: int) -> str | Response:
             pool=None,
             pool_blocked=False,
             locked=False,
+            **_skill_choosing(),
         )
     except Conflict as conflict:
         db.session.rollback()
