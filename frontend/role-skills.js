@@ -11,6 +11,7 @@ function fillIn(node, index, skill, label) {
       current.nodeValue = current.nodeValue.replaceAll("__LABEL__", label);
       continue;
     }
+    if (!current.attributes) continue; // the fragment itself
     for (const attribute of Array.from(current.attributes)) {
       const value = attribute.value
         .replaceAll("__INDEX__", index)

@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
-from support.browser import assert_accessible, screenshot, sign_in
+from support.browser import ask_role_skills, assert_accessible, screenshot, sign_in
 from support.factories import PASSWORD, create_organisation, create_student
 
 from placement.extensions import db
@@ -39,7 +39,7 @@ def _register(page: Page, live_server, email: str) -> None:
     page.goto(live_server.last_link(email))
 
 
-def _fill_role(page: Page, pay: str) -> None:
+def _fill_role(page: Page, pay: str, javascript: bool = True) -> None:
     page.get_by_label("Job title").fill("Junior data engineer")
     page.get_by_label("What the student will do").fill("Build data pipelines with the team.")
     page.get_by_label("Number of places").fill("2")
@@ -50,10 +50,7 @@ def _fill_role(page: Page, pay: str) -> None:
     page.get_by_label("Hours per week").fill("30")
     page.locator("#pay").fill(pay)
     page.get_by_label("Hybrid").check()
-    page.locator("#skills-0-skill").select_option("python")
-    page.locator("#skills-0-level").select_option("2")
-    page.locator("#skills-0-weight").select_option("3")
-    page.locator("#skills-0-required").select_option("required")
+    ask_role_skills(page, [("python", "2", "3", "required")], javascript)
 
 
 def _role_journey(page: Page, axe, live_server, email: str, check=True) -> None:
@@ -68,7 +65,7 @@ def _role_journey(page: Page, axe, live_server, email: str, check=True) -> None:
     expect(page.get_by_text("At least £14.80 an hour: the London Living Wage")).to_be_visible()
     visit("organisation-role-new")
 
-    _fill_role(page, pay="11.00")
+    _fill_role(page, pay="11.00", javascript=check)
     page.get_by_role("button", name="Save as draft").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Pay must be at least £14.80 an hour")
@@ -227,15 +224,12 @@ def test_the_pool_follows_the_skills_as_they_change_with_javascript(
     panel = page.locator("#pool-panel")
     headline = panel.locator("#pool-headline")
     expect(headline).to_contain_text("all your requirements")
-    page.locator("#skills-1-skill").select_option("figma")
-    page.locator("#skills-1-level").select_option("3")
-    page.locator("#skills-1-weight").select_option("2")
-    page.locator("#skills-1-required").select_option("required")
+    ask_role_skills(page, [("figma", "3", "2", "required")], javascript=True)
     # The student with Figma at level 1 drops out, and relaxing Figma would bring them back.
     expect(panel).to_contain_text("if Figma were desired rather than required")
     page.wait_for_load_state("networkidle")
     at_level_3 = int(headline.inner_text().split()[0])
-    page.locator("#skills-1-level").select_option("1")
+    page.locator('[data-skill-row="figma"] select[name$="-level"]').select_option("1")
     expect(headline).not_to_have_text(re.compile(rf"^{at_level_3} students? "))
     assert int(headline.inner_text().split()[0]) > at_level_3
     assert_accessible(axe, page)
