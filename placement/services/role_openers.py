@@ -22,6 +22,7 @@ from placement.services import snapshot
 MOST_SUGGESTIONS = 3
 # Changes tried two at a time: the most promising only, so the engine sees a few dozen variants.
 PAIR_CANDIDATES = 10
+SINGLE_CANDIDATES = 40
 
 
 @dataclass(frozen=True)
@@ -53,13 +54,13 @@ class Opening:
 
 
 def _candidates(
-    profile: StudentProfile, missed: list[PlacementRole], asks: dict[int, dict[str, Any]]
+    profile: StudentProfile, roles: list[PlacementRole], asks: dict[int, dict[str, Any]]
 ) -> Counter[Change]:
-    """Every change some missed role asks for, with how many missed roles ask for it."""
+    """Every change some role asks for that the student lacks, with how many roles ask for it."""
     held = {skill.skill_id: skill.level for skill in profile.skills}
     modes = set(profile.work_modes or snapshot.ALL_WORK_MODES)
     found: Counter[Change] = Counter()
-    for role in missed:
+    for role in roles:
         for skill_id, asked in asks.get(role.id, {}).items():
             if asked["required"] and held.get(skill_id, 0) < asked["level"]:
                 found[Change(skill_id=skill_id, level=asked["level"])] += 1
@@ -85,39 +86,34 @@ def _combined(changes: tuple[Change, ...]) -> bool:
     return first.skill_id is None or first.skill_id != second.skill_id
 
 
-def _gains(
-    session: Session,
-    profile: StudentProfile,
-    roles: list[PlacementRole],
-    tried: list[tuple[Change, ...]],
-    met: set[int],
-) -> dict[tuple[Change, ...], int]:
-    variants = [_variant(profile, changes) for changes in tried]
-    reached = snapshot.roles_met_by_variants(session, profile, roles, variants)
-    return {changes: len(ids - met) for changes, ids in zip(tried, reached, strict=True)}
-
-
 def suggestions(
     session: Session, profile: StudentProfile, roles: list[PlacementRole]
 ) -> list[Opening]:
     """Up to three changes opening the most of `roles`: single ones, or a pair opening more."""
     if snapshot.missing_for_matching(profile) or (profile.rqf_level or 0) < 6:
         return []
-    met = snapshot.roles_met_by_variants(session, profile, roles, [_variant(profile, ())])[0]
-    missed = [role for role in roles if role.id not in met]
-    if not missed:
-        return []
-    asks = snapshot.role_skills(session, [role.id for role in missed])
-    asked = _candidates(profile, missed, asks)
+    asks = snapshot.role_skills(session, [role.id for role in roles])
+    asked = _candidates(profile, roles, asks)
+    # A change opens at most the roles that ask for it: the most asked-for are tried, alone and
+    # in pairs, all in one pass of the engine's rules.
     singles = [(change,) for change in sorted(asked, key=lambda c: (-asked[c], _key(c)))]
-    gains = _gains(session, profile, roles, singles, met)
-    promising = sorted(singles, key=lambda one: (-gains[one], -asked[one[0]], _key(one[0])))
+    singles = singles[:SINGLE_CANDIDATES]
     pairs = [
         first + second
-        for first, second in combinations(promising[:PAIR_CANDIDATES], 2)
+        for first, second in combinations(singles[:PAIR_CANDIDATES], 2)
         if _combined(first + second)
     ]
-    gains.update(_gains(session, profile, roles, pairs, met))
+    tried = [*singles, *pairs]
+    reached = snapshot.roles_met_by_variants(
+        session, profile, roles, [_variant(profile, changes) for changes in [(), *tried]]
+    )
+    met = reached[0]
+    if len(met) == len(roles):
+        return []
+    gains = {changes: len(ids - met) for changes, ids in zip(tried, reached[1:], strict=True)}
+    promising = _best_level_per_skill(
+        sorted(singles, key=lambda one: (-gains[one], -asked[one[0]], _key(one[0]))), gains
+    )
     chosen = [one for one in promising if gains[one] > 0][:MOST_SUGGESTIONS]
     # A pair is worth naming only for the roles neither change opens alone.
     together = [pair for pair in pairs if gains[pair] > gains[pair[:1]] + gains[pair[1:]]]
@@ -133,6 +129,21 @@ def _labels(session: Session, skill_ids: set[str]) -> dict[str, str]:
     if not skill_ids:
         return {}
     return dict(session.execute(select(Skill.id, Skill.label).where(Skill.id.in_(skill_ids))).all())
+
+
+def _best_level_per_skill(
+    ordered: list[tuple[Change, ...]], gains: dict[tuple[Change, ...], int]
+) -> list[tuple[Change, ...]]:
+    """One level per skill: the lowest that opens the most (raising it further opens no more)."""
+    kept: dict[str, tuple[Change, ...]] = {}
+    for one in ordered:
+        change = one[0]
+        name = change.skill_id or f"mode:{change.work_mode}"
+        best = kept.get(name)
+        if best is None or (gains[one], -change.level) > (gains[best], -best[0].level):
+            kept[name] = one
+    chosen = set(kept.values())
+    return [one for one in ordered if one in chosen]
 
 
 def _key(change: Change) -> tuple[str, int]:
