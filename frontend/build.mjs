@@ -29,4 +29,6 @@ cpSync(join(root, "frontend", "round-progress.js"), join(out, "js", "round-progr
 // The service's own letter mark (drawn for it; never GOV.UK's crown).
 cpSync(join(root, "frontend", "favicon.svg"), join(out, "favicon.svg"));
 cpSync(join(root, "frontend", "favicon.ico"), join(out, "favicon.ico"));
+cpSync(join(root, "frontend", "role-pool.js"), join(out, "js", "role-pool.js"));
+cpSync(join(root, "frontend", "role-skills.js"), join(out, "js", "role-skills.js"));
 console.log(`built ${out}`);

@@ -1409,20 +1409,23 @@ def _role(
     )
     required_pool = [s for s in required_pool if s in available]
     desired_pool = [s for s in desired_pool if s in available]
-    n_required = min(len(required_pool), int(_pick(rng, {2: 55, 3: 35, 4: 10})))
-    required = required_pool[:2] + rng.sample(required_pool[2:], k=max(0, n_required - 2))
+    # Most roles require one or two core skills and would like more, as placements in a real
+    # programme do: a typical student then meets a fair share of the roles in their field.
+    n_required = min(len(required_pool), int(_pick(rng, {1: 45, 2: 45, 3: 10})))
+    required = required_pool[:1] + rng.sample(required_pool[1:], k=max(0, n_required - 1))
+    desired_pool = desired_pool + [s for s in required_pool if s not in required]
     desired = rng.sample(desired_pool, k=min(len(desired_pool), rng.randint(2, 5)))
     skills: dict[str, tuple[int, int, bool]] = {}
     for skill in required:
-        level = rng.choices((1, 2, 3, 4), weights=(10, 58, 29, 3))[0]
+        level = rng.choices((1, 2, 3, 4), weights=(20, 60, 18, 2))[0]
         skills[skill] = (level, rng.choice((2, 3, 3)), True)
     for skill in desired:
         if skill not in skills:
             level = rng.choices((1, 2, 3), weights=(35, 45, 20))[0]
             skills[skill] = (level, rng.choice((1, 1, 2)), False)
 
-    weeks = int(_pick(rng, {8: 30, 10: 30, 12: 25, 14: 8, 16: 7}))
-    start = _monday_on_or_after(date(_YEAR, 6, 1) + timedelta(days=rng.randint(0, 42)))
+    weeks = int(_pick(rng, {8: 35, 10: 35, 12: 22, 14: 5, 16: 3}))
+    start = _monday_on_or_after(date(_YEAR, 6, 1) + timedelta(days=rng.randint(0, 35)))
     if rng.random() < 0.08:  # an autumn placement
         start = _monday_on_or_after(date(_YEAR, 9, 1) + timedelta(days=rng.randint(0, 21)))
         weeks = min(weeks, 12)  # so that it ends before Christmas

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovSubmitInput
 from werkzeug.wrappers import Response
-from wtforms import RadioField, StringField, SubmitField
+from wtforms import HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from placement.errors import Conflict, ValidationFailed
@@ -25,6 +25,12 @@ class RespondForm(BaseForm):
     )
     accept = SubmitField("Accept offer", widget=GovSubmitInput())
     decline = SubmitField("Decline offer", widget=GovSubmitInput())
+    # Set by the "Are you sure?" page: a decline without it asks for confirmation first.
+    confirmed = HiddenField()
+
+    @property
+    def decline_confirmed(self) -> bool:
+        return self.confirmed.data == "yes"
 
 
 class FeedbackForm(BaseForm):

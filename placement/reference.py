@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -66,13 +67,25 @@ def living_wage_on(day: date) -> WageRate | None:
     return in_force[-1] if in_force else None
 
 
+# The level of the qualification a course leads to (RQF and FHEQ), whatever the year of study:
+# every year of a bachelor's degree is a Level 6 course.
 RQF_LEVELS = {
-    3: "Level 3: A levels, BTEC National or equivalent",
-    4: "Level 4: first year of a bachelor's degree, HNC or Certificate of Higher Education",
-    5: "Level 5: second year of a bachelor's degree, foundation degree or HND",
-    6: "Level 6: bachelor's degree (final year), including degree apprenticeships",
+    3: "Level 3: A levels, BTEC National or an equivalent course",
+    4: "Level 4: Certificate of Higher Education (CertHE) or Higher National Certificate (HNC)",
+    5: "Level 5: foundation degree, Diploma of Higher Education (DipHE) or Higher National "
+    "Diploma (HND)",
+    6: "Level 6: bachelor's degree (such as a BA, BSc or BEng) in any year of study, including "
+    "degree apprenticeships",
     7: "Level 7: master's degree, such as an MSc or MA",
     8: "Level 8: doctorate, such as a PhD",
 }
 
 WORK_MODE_LABELS = {"on-site": "On site", "hybrid": "Hybrid", "remote": "Remote"}
+
+
+def alphabetical(text: str) -> tuple[str, str]:
+    """A sort key in the reader's alphabet: case and accents ignored first ("Access control"
+    before "AJAX", "pandas" among the p's), then as written, so the order is total."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return (plain.casefold(), text)

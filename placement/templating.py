@@ -30,6 +30,7 @@ NAVIGATION = {
         ("Offers", "coordinator.offers"),
         ("Placements", "coordinator.placements_list"),
         ("Universities", "coordinator.universities"),
+        ("Requests", "coordinator.change_requests_list"),
         ("Reports", "coordinator.reports"),
         ("Audit log", "coordinator.audit"),
     ],

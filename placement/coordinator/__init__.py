@@ -15,6 +15,7 @@ from placement.coordinator import (  # noqa: E402,F401
     offers,
     organisations,
     reports,
+    requests,
     rounds,
     routes,
     universities,

@@ -28,6 +28,27 @@ class ConfirmForm(BaseForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
+class AnswerRequestForm(BaseForm):
+    """A coordinator's answer to a student's change request."""
+
+    outcome = RadioField(
+        "What happened?",
+        widget=GovRadioInput(),
+        choices=choices(
+            [("done", "The change is made"), ("declined", "The change is not possible")]
+        ),
+        validators=[InputRequired(message="Select whether the change was made")],
+        invalid_choice_message="Select whether the change was made",
+    )
+    reply = StringField(
+        "Your answer to the student",
+        widget=GovCharacterCount(),
+        description="The student sees this. Required when the change is not possible.",
+        validators=[Length(max=1000, message="Your answer must be 1000 characters or fewer")],
+    )
+    submit = SubmitField("Send answer", widget=GovSubmitInput())
+
+
 class ReasonForm(BaseForm):
     reason = StringField(
         "Reason",

@@ -25,6 +25,7 @@ from placement.models.placements import (
     Offer,
     Placement,
 )
+from placement.models.requests import CHANGE_REQUEST_STATUSES, ChangeRequest
 from placement.models.rounds import PROPOSAL_STATUSES, ROUND_STATUSES, MatchingRound, Proposal
 from placement.models.students import (
     PROFILE_STATUSES,
@@ -43,6 +44,7 @@ from placement.models.universities import (
 
 __all__ = [
     "API_SCOPES",
+    "CHANGE_REQUEST_STATUSES",
     "OFFER_STATUSES",
     "ORGANISATION_STATUSES",
     "OUTBOX_STATES",
@@ -55,6 +57,7 @@ __all__ = [
     "WORK_MODES",
     "ApiToken",
     "AuditEvent",
+    "ChangeRequest",
     "EqualityMonitoring",
     "Feedback",
     "Invitation",

@@ -19,9 +19,11 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
 )
@@ -128,9 +130,9 @@ class DatePartsField(Field):
 
 
 class SkillRowForm(Form):
-    """One row of the skills table; a row without a skill is ignored."""
+    """What the role asks of one chosen skill; a row without a skill is ignored."""
 
-    skill = SelectField("Skill", widget=GovSelect(), validate_choice=False)
+    skill = HiddenField("Skill")
     level = SelectField("Level needed", widget=GovSelect(), validate_choice=False)
     weight = SelectField("Importance", widget=GovSelect(), validate_choice=False, default="2")
     required = SelectField(
@@ -216,22 +218,56 @@ class RoleForm(BaseForm):
         choices=choices((str(level), reference.RQF_LEVELS[level]) for level in (6, 7, 8)),
         validators=[InputRequired(message="Select the lowest level of study students need")],
     )
-    skills = FieldList(FormField(SkillRowForm), min_entries=SKILL_ROWS, max_entries=SKILL_ROWS)
+    # The skills chosen with the searchable checkboxes; each then gets a row saying what it needs.
+    skill_choice = SelectMultipleField("Skills the role needs", validate_choice=False)
+    skills = FieldList(FormField(SkillRowForm), min_entries=0, max_entries=SKILL_ROWS)
 
     def __init__(self, *args: Any, skill_options: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pay.description = pay_hint()
         self.borough.choices = choices(reference.boroughs().items(), blank="Select a borough")
         self.sector.choices = choices(reference.sectors().items(), blank="Select a sector")
+        self.skill_choice.choices = choices(skill_options)
+        self.skill_labels = dict(skill_options)
+        self._row_choices()
+
+    def _row_choices(self) -> None:
         levels = [
             (str(level), f"{level}: {name}")
             for level, (name, _) in reference.skill_levels().items()
         ]
         importance = [(str(weight), label) for weight, label in IMPORTANCE.items()]
         for row in self.skills:
-            row.form.skill.choices = choices(skill_options, blank="No skill")
             row.form.level.choices = choices(levels, blank="Select a level")
             row.form.weight.choices = choices(importance)
+
+    def sync_rows(self) -> None:
+        """One row per chosen skill, in the order chosen, keeping what was typed in its row.
+
+        A skill just ticked gets an empty row to fill in; a row whose skill was unticked goes.
+        """
+        typed: dict[str, dict[str, Any]] = {}
+        for entry in self.skills:
+            if entry.form.skill.data:
+                typed.setdefault(entry.form.skill.data, entry.form.data)
+        chosen = list(dict.fromkeys(str(value) for value in self.skill_choice.data or []))
+        order = [skill for skill in typed if skill in chosen]
+        order += [skill for skill in chosen if skill not in typed]
+        if len(order) > SKILL_ROWS:
+            self.skill_choice.errors = [f"Select {SKILL_ROWS} skills or fewer"]
+            order = order[:SKILL_ROWS]
+        self.skills.entries = []
+        self.skills.last_index = -1
+        for skill_id in order:
+            blank = {"skill": skill_id, "level": "", "weight": "2", "required": "required"}
+            self.skills.append_entry(typed.get(skill_id, blank))
+        self._row_choices()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        chooser_errors = list(self.skill_choice.errors)
+        valid = super().validate(extra_validators)
+        self.skill_choice.errors = [*self.skill_choice.errors, *chooser_errors]
+        return valid and not chooser_errors
 
     @classmethod
     def initial(cls, details: RoleDetails) -> dict[str, Any]:
@@ -248,6 +284,7 @@ class RoleForm(BaseForm):
             "work_mode": details.work_mode,
             "sector": details.sector,
             "min_rqf_level": str(details.min_rqf_level),
+            "skill_choice": [ask.skill_id for ask in details.skills],
             "skills": [
                 {
                     "skill": ask.skill_id,
@@ -298,12 +335,39 @@ class RoleForm(BaseForm):
             skills=self.skill_asks(),
         )
 
+    def pool_details(self, organisation: Any) -> RoleDetails | None:
+        """The role as typed so far, for counting its pool; None while what matching reads
+        (dates, hours, work mode, level of study, skills) has a problem.
+
+        Call after validate(). Fields matching does not read get stand-ins when not typed yet.
+        """
+        needed = ("start_date", "end_date", "hours_per_week", "work_mode", "min_rqf_level")
+        if any(self[name].errors for name in needed) or any(e.errors for e in self.skills):
+            return None
+        return RoleDetails(
+            title=(self.title.data or "").strip(),
+            description=(self.description.data or "").strip(),
+            places=self.places.data if not self.places.errors and self.places.data else 1,
+            start_date=self.start_date.data,
+            end_date=self.end_date.data,
+            hours_per_week=self.hours_per_week.data,
+            borough=self.borough.data if not self.borough.errors else organisation.borough,
+            work_mode=self.work_mode.data,
+            sector=self.sector.data if not self.sector.errors else organisation.sector,
+            pay_pence_per_hour=0,
+            min_rqf_level=int(self.min_rqf_level.data),
+            skills=self.skill_asks(),
+        )
+
     def add_problems(self, failure: ValidationFailed) -> None:
         """Service problems on their fields, including one field of one skill row."""
         rows = {
             sub.name: sub for entry in self.skills for sub in entry.form if hasattr(sub, "errors")
         }
         for name, message in failure.problems:
+            if (name or "").endswith("-skill"):
+                # A row's skill is a ticked box: its problem belongs to the chooser.
+                name = "skill_choice"
             target = rows.get(name or "") or self._fields.get(name or "")
             if target is None:
                 self.form_errors.append(message)
@@ -323,6 +387,8 @@ class RoleForm(BaseForm):
                         for sub in entry.form
                         if sub.errors
                     ]
+            elif field.name == "skill_choice":
+                items += [{"text": message, "href": "#skill-chooser"} for message in field.errors]
             elif field.errors:
                 anchor = getattr(field, "error_anchor", field.id)
                 items.append({"text": field.errors[0], "href": f"#{anchor}"})

@@ -5,6 +5,8 @@ Until the student accepts, the organisation sees a candidate's skills, level and
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,7 +19,7 @@ from placement.extensions import db
 from placement.models import Offer, Placement, PlacementRole, Skill
 from placement.offer_forms import RespondForm, feedback_page
 from placement.organisation import bp
-from placement.services import offers
+from placement.services import offers, organisations
 
 
 def _organisation_id() -> int | None:
@@ -36,6 +38,17 @@ def load_placement(placement_id: int) -> Placement:
     placement = get_or_404(Placement, placement_id)
     refuse_unless(placement.role.organisation_id == _organisation_id())
     return placement
+
+
+@bp.app_context_processor
+def _candidate_label() -> dict[str, Any]:
+    """`offer_candidate(offer)`: the candidate's label, the same as on the candidates page."""
+
+    def offer_candidate(offer: Offer) -> str:
+        reference_code = organisations.candidate_reference(offer.role_id, offer.student_id)
+        return organisations.candidate_label(reference_code)
+
+    return {"offer_candidate": offer_candidate}
 
 
 def _labels() -> dict[str, str]:

@@ -12,8 +12,16 @@ from placement.errors import Conflict, NotFound, ValidationFailed
 from placement.extensions import db
 from placement.models import Organisation, PlacementRole, Skill
 from placement.organisation import bp
-from placement.organisation.forms import IMPORTANCE, ActionForm, ContactForm, InviteForm, RoleForm
-from placement.services import mail, organisations, roles
+from placement.organisation.forms import (
+    IMPORTANCE,
+    SKILL_ROWS,
+    ActionForm,
+    ContactForm,
+    InviteForm,
+    RoleForm,
+)
+from placement.reference import alphabetical
+from placement.services import mail, organisations, roles, taxonomy
 
 # Problems that still leave the engine able to count the pool for an unsaved role.
 POOL_IGNORES = {"title", "description", "pay", "places", "sector", "start_date"}
@@ -58,6 +66,7 @@ def dashboard() -> str:
         members=organisations.members(db.session, organisation),
         invitations=organisations.open_invitations(db.session, organisation),
         counts=organisations.role_counts(organisation),
+        offers_to_answer=organisations.offers_to_answer(db.session, organisation),
         **_labels(),
     )
 
@@ -124,19 +133,40 @@ def roles_list() -> str:
 
 
 def _skill_options() -> list[tuple[str, str]]:
-    query = select(Skill.id, Skill.label).order_by(Skill.label)
-    return [(skill_id, label) for skill_id, label in db.session.execute(query)]
+    """Every skill as (id, label), in the reader's alphabet."""
+    rows = db.session.execute(select(Skill.id, Skill.label)).all()
+    return sorted(
+        ((skill_id, label) for skill_id, label in rows), key=lambda row: alphabetical(row[1])
+    )
 
 
 def _pool_for_typed(form: RoleForm, organisation: Organisation) -> tuple[roles.Pool | None, bool]:
-    """The pool for the role as typed (never saved), and whether the problems block counting."""
+    """The pool for the role as typed (never saved); not counted while the form has a problem."""
     details = form.details()
     problems = roles.problems_with(db.session, details)
     if problems:
         form.add_problems(ValidationFailed(problems))
-    if any(field not in POOL_IGNORES for field, _ in problems):
         return None, True
     return roles.pool(db.session, roles.unsaved(organisation, details)), False
+
+
+@bp.route("/roles/pool", methods=["POST"])
+def role_pool() -> str:
+    """The pool panel for the role form as it stands, for the page's script to show live.
+
+    Only what matching reads counts here (dates, hours, work mode, level, skills): a title or
+    pay not typed yet does not stop the count.
+    """
+    organisation = my_organisation()
+    form = RoleForm(skill_options=_skill_options())
+    form.sync_rows()
+    form.validate()  # the CSRF token was checked before the view; this checks each box
+    details = form.pool_details(organisation)
+    blocked = details is None or any(
+        field not in POOL_IGNORES for field, _ in roles.problems_with(db.session, details)
+    )
+    pool = None if blocked else roles.pool(db.session, roles.unsaved(organisation, details))
+    return render_template("organisation/_pool.html", pool=pool, pool_blocked=blocked, typed=True)
 
 
 def _after_save(role: PlacementRole, publish: bool) -> Response:
@@ -156,7 +186,11 @@ def _role_form_page(organisation: Organisation, role: PlacementRole | None) -> s
     )
     action = request.form.get("action", "draft")
     pool, pool_blocked = None, False
-    if form.validate_on_submit():
+    if form.is_submitted():
+        form.sync_rows()
+    if action == "skills" and form.is_submitted():
+        pass  # "Update the skills below" (without JavaScript): show a row per chosen skill
+    elif form.validate_on_submit():
         if action == "check":
             pool, pool_blocked = _pool_for_typed(form, organisation)
         else:
@@ -187,7 +221,21 @@ def _role_form_page(organisation: Organisation, role: PlacementRole | None) -> s
         pool=pool,
         pool_blocked=pool_blocked,
         locked=role is not None and roles.has_commitments(db.session, role),
+        **_skill_choosing(),
     )
+
+
+def _skill_choosing() -> dict[str, object]:
+    """What the role form's skill chooser and rows are built from."""
+    levels = [
+        (str(level), f"{level}: {name}") for level, (name, _) in reference.skill_levels().items()
+    ]
+    return {
+        "skill_groups": taxonomy.skills_by_group(db.session),
+        "max_skills": SKILL_ROWS,
+        "level_options": levels,
+        "importance_options": [(str(weight), label) for weight, label in IMPORTANCE.items()],
+    }
 
 
 def _new_role_defaults() -> dict[str, object]:
@@ -255,6 +303,7 @@ def publish_role(role_id: int) -> str | Response:
             pool=None,
             pool_blocked=False,
             locked=False,
+            **_skill_choosing(),
         )
     except Conflict as conflict:
         db.session.rollback()
@@ -329,7 +378,7 @@ def _candidate_action(role_id: int, reference_code: str, mark: bool) -> Response
     else:
         db.session.commit()
         flash(
-            f"Candidate {candidate.number} {'marked' if mark else 'no longer marked'} "
+            f"{candidate.label} {'marked' if mark else 'no longer marked'} "
             "as a student you would like",
             "success",
         )

@@ -189,7 +189,7 @@ def load(session: Session, *, seed: int = 2026) -> dict[str, int]:
                     student=profiles[preference.student_email], role=role, rank=preference.rank
                 )
             )
-    _demo_accounts(session, users[0], _member_of_verified(members))
+    _demo_accounts(session, users[0], _member_with_candidates(members, data))
     session.flush()
     return {
         "skills": skills,
@@ -199,8 +199,19 @@ def load(session: Session, *, seed: int = 2026) -> dict[str, int]:
     }
 
 
-def _member_of_verified(members: list[User]) -> User:
-    return next(member for member in members if member.organisation.status == "verified")
+def _member_with_candidates(members: list[User], data: demo_data.DemoData) -> User:
+    """A member of the verified organisation whose published roles most students ranked.
+
+    The demo organisation account then opens on a published role with candidates to look at.
+    """
+    ranked: dict[str, int] = {}
+    for preference in data.preferences:
+        role = data.roles[preference.role_index]
+        if role.status == "published":
+            ranked[role.organisation_key] = ranked.get(role.organisation_key, 0) + 1
+    keys = {organisation.name: organisation.key for organisation in data.organisations}
+    verified = [member for member in members if member.organisation.status == "verified"]
+    return max(verified, key=lambda member: ranked.get(keys[member.organisation.name], 0))
 
 
 def demo_user(session: Session, role: str) -> User:

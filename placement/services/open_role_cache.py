@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -182,9 +183,23 @@ def _student_document(profile: StudentProfile, open_roles: OpenRoles) -> dict[st
     return snapshot.student_entry(profile, keys)
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """Every open role id, best fit first; the first ``matchable`` are roles the student meets."""
+
+    order: tuple[int, ...]
+    matchable: int
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.order)
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+
 def ranking(
     profile: StudentProfile, open_roles: OpenRoles, *, background: bool = True
-) -> tuple[int, ...] | None:
+) -> Ranking | None:
     """Every open role id, best fit for the student first (the engine's order), cached.
 
     None while a national-size ranking is being computed in the background, or when
@@ -234,9 +249,9 @@ def wait_for_background() -> None:
     _background.submit(lambda: None).result()
 
 
-def _rank(student: dict[str, Any], marked: list[int], open_roles: OpenRoles) -> tuple[int, ...]:
+def _rank(student: dict[str, Any], marked: list[int], open_roles: OpenRoles) -> Ranking:
     if not open_roles.ids:
-        return ()
+        return Ranking((), 0)
     marked_set = set(marked)
     roles = [
         {**entry, "preferences": [student["id"]] if role_id in marked_set else []}
@@ -250,8 +265,12 @@ def _rank(student: dict[str, Any], marked: list[int], open_roles: OpenRoles) -> 
         "locked": [],
         "forbidden": [],
     }
-    explained = matching.explain_student(document, student["id"])
-    return tuple(snapshot.row_id(entry["role"]) for entry in explained["roles"])
+    explained = matching.explain_student(document, student["id"])["roles"]
+    # explain_student lists the roles the student meets first.
+    return Ranking(
+        tuple(snapshot.row_id(entry["role"]) for entry in explained),
+        sum(1 for entry in explained if entry["feasible"]),
+    )
 
 
 def clear() -> None:

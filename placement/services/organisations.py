@@ -18,6 +18,7 @@ from placement.models import (
     Organisation,
     OrganisationInterest,
     PlacementRole,
+    RoleSkill,
     StudentPreference,
     StudentProfile,
     User,
@@ -32,6 +33,21 @@ def role_counts(organisation: Organisation) -> dict[str, int]:
     """How many of the organisation's roles are drafts, published and closed."""
     counted = Counter(role.status for role in organisation.roles)
     return {status: counted.get(status, 0) for status in ("draft", "published", "closed")}
+
+
+def offers_to_answer(session: Session, organisation: Organisation) -> list[Offer]:
+    """Offers for the organisation's roles still waiting for its answer, soonest deadline first."""
+    query = (
+        select(Offer)
+        .join(PlacementRole, PlacementRole.id == Offer.role_id)
+        .where(
+            PlacementRole.organisation_id == organisation.id,
+            Offer.status == "pending",
+            Offer.organisation_response == "pending",
+        )
+        .order_by(Offer.deadline, Offer.id)
+    )
+    return list(session.execute(query).scalars())
 
 
 def members(session: Session, organisation: Organisation) -> list[User]:
@@ -108,6 +124,14 @@ class Candidate:
     rank: int
     interest_rank: int | None
     accepted: bool
+    choices_made: int = 1
+    # Required skills of the role the student does not hold at the level asked: (ask, level held).
+    missing: tuple[tuple[RoleSkill, int], ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The one name a candidate has on every page about the role: its opaque reference."""
+        return candidate_label(self.reference)
 
     @property
     def name(self) -> str | None:
@@ -117,6 +141,22 @@ class Candidate:
     @property
     def email(self) -> str | None:
         return self.profile.user.email if self.accepted else None
+
+
+def candidate_label(reference: str) -> str:
+    return f"Candidate {reference}"
+
+
+def missing_required(
+    role: PlacementRole, profile: StudentProfile
+) -> tuple[tuple[RoleSkill, int], ...]:
+    """The role's required skills the student lacks or holds below the level asked."""
+    held = {skill.skill_id: skill.level for skill in profile.skills}
+    return tuple(
+        (ask, held.get(ask.skill_id, 0))
+        for ask in sorted(role.skills, key=lambda ask: ask.skill_id)
+        if ask.required and held.get(ask.skill_id, 0) < ask.level
+    )
 
 
 def candidate_reference(role_id: int, profile_id: int) -> str:
@@ -134,6 +174,7 @@ def candidates(session: Session, role: PlacementRole) -> list[Candidate]:
         .where(StudentPreference.role_id == role.id, StudentProfile.status == "submitted")
         .options(
             selectinload(StudentPreference.student).selectinload(StudentProfile.skills),
+            selectinload(StudentPreference.student).selectinload(StudentProfile.preferences),
         )
     ).scalars()
     interests = dict(
@@ -160,6 +201,8 @@ def candidates(session: Session, role: PlacementRole) -> list[Candidate]:
             rank=preference.rank,
             interest_rank=interests.get(preference.student_id),
             accepted=preference.student_id in accepted,
+            choices_made=len(preference.student.preferences),
+            missing=missing_required(role, preference.student),
         )
         for number, (reference, preference) in enumerate(rows, start=1)
     ]

@@ -273,6 +273,35 @@ def fit_for_student(
     return {row_id(entry["role"]): entry for entry in explained["roles"]}
 
 
+def roles_met_by_variants(
+    session: Session,
+    profile: StudentProfile,
+    roles: Sequence[PlacementRole],
+    variants: Sequence[dict[str, Any]],
+) -> list[set[int]]:
+    """For each variant of the student's matching data, the ids of the roles it would meet.
+
+    A variant replaces fields of the student's snapshot entry (``{"skills": {...}}``,
+    ``{"work_modes": [...]}``); the hard rules are the engine's own (``matching.feasible_mask``),
+    applied to every variant in one pass.
+    """
+    if not roles or missing_for_matching(profile) or (profile.rqf_level or 0) < 6:
+        return [set() for _ in variants]
+    role_keys = {role_key(role.id) for role in roles}
+    base = dict(student_entry(profile, role_keys), preferences=[])
+    document = build_snapshot(session, [], roles, places={role.id: 1 for role in roles})
+    document["students"] = [
+        dict(base, **variant, id=f"variant-{number:06d}") for number, variant in enumerate(variants)
+    ]
+    problem = matching.build_problem(matching.validate_snapshot(document))
+    mask = matching.feasible_mask(problem)
+    role_ids = [row_id(key) for key in problem.role_ids]
+    return [
+        {role_ids[column] for column in mask[number].nonzero()[0]}
+        for number in range(len(variants))
+    ]
+
+
 def pool_for_role(session: Session, role: PlacementRole) -> dict[str, Any]:
     """How many ready students meet every hard rule for the role, and which relaxations help."""
     students = ready_students(session)

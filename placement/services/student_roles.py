@@ -27,6 +27,11 @@ PER_PAGE = 20
 GOOD_FIT = 0.7
 POSSIBLE_FIT = 0.4
 FILTERS = ("skill", "sector", "borough", "work_mode")
+VIEWS = ("matched", "all")
+NOT_MATCHABLE_MESSAGE = (
+    "You cannot add this role to your choices: you do not meet every rule it has, so you "
+    "would never be matched to it"
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,11 @@ class RolesPage:
     ranking_pending: bool = False
     # Too many open roles to rank, and background ranking is switched off: date order.
     not_ranked: bool = False
+    # "matched": only roles the student can be matched to; "all": every open role.
+    view: str = "all"
+    # Of the roles the filters keep, how many the student can be matched to (None: not known yet).
+    matched_count: int | None = None
+    open_count: int = 0
 
     @property
     def first(self) -> int:
@@ -86,11 +96,14 @@ def roles_page(
     filters: dict[str, str],
     page: int,
     *,
+    view: str | None = None,
     background: bool = True,
 ) -> RolesPage:
     """The page's roles: ranked against every open role from the per-version cache.
 
-    ``background`` False: above the cache's inline limit roles are not ranked at all.
+    ``view`` is "matched" (roles the student can be matched to), "all", or None for "matched"
+    whenever there are any. ``background`` False: above the cache's inline limit roles are not
+    ranked at all.
     """
     cached = open_role_cache.current(session)
     kept = set(open_role_cache.filtered(cached, filters))
@@ -99,9 +112,17 @@ def roles_page(
         if can_fit(profile)
         else None
     )
+    matched_count = None
     if ranked is not None:
-        order = [role_id for role_id in ranked if role_id in kept]
+        everything = [role_id for role_id in ranked.order if role_id in kept]
+        matchable = set(ranked.order[: ranked.matchable])
+        matched = [role_id for role_id in everything if role_id in matchable]
+        matched_count = len(matched)
+        if view not in VIEWS:
+            view = "matched" if matched else "all"
+        order = matched if view == "matched" else everything
     else:
+        view = "all"
         order = sorted(kept, key=lambda role_id: (*cached.by_date[role_id], role_id))
     pages = max(ceil(len(order) / PER_PAGE), 1)
     page = min(max(page, 1), pages)
@@ -109,7 +130,16 @@ def roles_page(
     unranked = ranked is None and can_fit(profile)
     fit = fits(session, profile, shown)
     return RolesPage(
-        shown, len(order), page, pages, fit, unranked and background, unranked and not background
+        shown,
+        len(order),
+        page,
+        pages,
+        fit,
+        ranking_pending=unranked and background,
+        not_ranked=unranked and not background,
+        view=view,
+        matched_count=matched_count,
+        open_count=len(kept),
     )
 
 
@@ -236,6 +266,9 @@ def add_choice(session: Session, profile: StudentProfile, role: PlacementRole) -
     chosen = choice_ids(profile)
     if role.id in chosen:
         return chosen.index(role.id) + 1
+    fit = fits(session, profile, [role]).get(role.id)
+    if fit is not None and not fit.feasible:
+        raise ValidationFailed([(None, NOT_MATCHABLE_MESSAGE)])
     if len(chosen) >= MAX_CHOICES:
         raise ValidationFailed(
             [

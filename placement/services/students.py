@@ -359,22 +359,29 @@ def equality_answers(user: User) -> dict[str, str | None]:
     return {field: getattr(row, field) if row else None for field in EQUALITY_ANSWERS}
 
 
-def save_equality(session: Session, user: User, answers: dict[str, str]) -> None:
-    """Store the optional equality answers; each question has 'prefer not to say'."""
+def save_equality(session: Session, user: User, answers: dict[str, str | None]) -> bool:
+    """Store the optional equality answers, each question on its own (None: not answered).
+
+    Returns False, storing nothing, when no question was answered.
+    """
     problems = [
         (field, "Select an answer from the list")
         for field, allowed in EQUALITY_ANSWERS.items()
-        if answers.get(field) not in allowed
+        if answers.get(field) is not None and answers.get(field) not in allowed
     ]
     if problems:
         raise ValidationFailed(problems)
+    if all(answers.get(field) is None for field in EQUALITY_ANSWERS):
+        remove_equality(session, user)
+        return False
     row = user.equality or EqualityMonitoring(user=user)
     for field in EQUALITY_ANSWERS:
-        setattr(row, field, answers[field])
+        setattr(row, field, answers.get(field))
     session.add(row)
     # The answers themselves never reach the audit log.
     audit.record(session, "equality_answers_saved", object_type="user", object_id=user.id)
     session.flush()
+    return True
 
 
 def remove_equality(session: Session, user: User) -> None:

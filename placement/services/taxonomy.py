@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from placement import FIXTURES_DIR
 from placement.models import Skill
+from placement.reference import alphabetical
 
 
 def load_skills(session: Session, folder: Path = FIXTURES_DIR) -> int:
@@ -29,7 +30,9 @@ def load_skills(session: Session, folder: Path = FIXTURES_DIR) -> int:
 
 
 def skills_by_group(session: Session) -> dict[str, list[Skill]]:
+    """Skills by group, groups and skills in the reader's alphabet (not the database's)."""
     grouped: dict[str, list[Skill]] = {}
-    for skill in session.execute(select(Skill).order_by(Skill.group, Skill.label)).scalars():
+    every = session.execute(select(Skill)).scalars()
+    for skill in sorted(every, key=lambda s: (alphabetical(s.group), alphabetical(s.label))):
         grouped.setdefault(skill.group, []).append(skill)
     return grouped

@@ -12,6 +12,7 @@ from placement.student import (  # noqa: E402,F401
     data_routes,
     offers,
     profile_routes,
+    requests,
     role_routes,
     routes,
     sharing,

@@ -23,13 +23,18 @@ def equality() -> str | Response:
     if form.validate_on_submit():
         answers = {field: form[field].data for field in students.EQUALITY_ANSWERS}
         try:
-            students.save_equality(db.session, user, answers)
+            saved = students.save_equality(db.session, user, answers)
         except ValidationFailed as failure:
             db.session.rollback()
             form.add_problems(failure)
         else:
             db.session.commit()
-            flash("Thank you. Your equality monitoring answers have been saved.", "success")
+            flash(
+                "Thank you. Your equality monitoring answers have been saved."
+                if saved
+                else "You answered none of the questions, so nothing was saved.",
+                "success",
+            )
             return redirect(url_for("student.dashboard"))
     return render_template(
         "student/equality.html",

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
     GovCheckboxesInput,
     GovDateInput,
     GovRadioInput,
@@ -182,6 +183,17 @@ def _radio(
     )
 
 
+def _optional_radio(label: str, pairs: Iterable[tuple[str, str]], **kwargs: Any) -> RadioField:
+    return RadioField(
+        label,
+        widget=Radios(),
+        choices=choices(pairs),
+        validators=[Optional()],
+        invalid_choice_message="Select an answer from the list",
+        **kwargs,
+    )
+
+
 def _checkboxes(
     label: str, pairs: Iterable[tuple[str, str]], message: str, **kwargs: Any
 ) -> SelectMultipleField:
@@ -341,44 +353,55 @@ class SectorsForm(BaseForm):
 
 
 class EqualityForm(BaseForm):
-    gender = _radio(
+    """Every question may be left unanswered, on its own: none depends on another."""
+
+    gender = _optional_radio(
         "What is your gender?",
         students.EQUALITY_ANSWERS["gender"].items(),
-        "Select your gender, or select 'Prefer not to say'",
     )
-    age_band = _radio(
+    age_band = _optional_radio(
         "How old are you?",
         students.EQUALITY_ANSWERS["age_band"].items(),
-        "Select your age, or select 'Prefer not to say'",
     )
-    ethnicity = _radio(
+    ethnicity = _optional_radio(
         "What is your ethnic group?",
         students.EQUALITY_ANSWERS["ethnicity"].items(),
-        "Select your ethnic group, or select 'Prefer not to say'",
         description="These are the groups used by the Office for National Statistics in the 2021 "
         "Census.",
     )
-    disability = _radio(
+    disability = _optional_radio(
         "Do you consider yourself to have a disability or long-term health condition?",
         students.EQUALITY_ANSWERS["disability"].items(),
-        "Select yes if you consider yourself to have a disability, or select 'Prefer not to say'",
         description="A physical or mental condition that has lasted, or is expected to last, 12 "
         "months or more and affects your day-to-day life.",
     )
-    first_in_family = _radio(
+    first_in_family = _optional_radio(
         "Are you the first in your immediate family to go to university?",
         students.EQUALITY_ANSWERS["first_in_family"].items(),
-        "Select yes if you are the first in your family to go to university, or select "
-        "'Prefer not to say'",
         description="Immediate family means your parents, carers, brothers and sisters.",
     )
-    free_school_meals = _radio(
+    free_school_meals = _optional_radio(
         "Did you receive free school meals at any point while at school?",
         students.EQUALITY_ANSWERS["free_school_meals"].items(),
-        "Select yes if you received free school meals, or select 'Prefer not to say'",
         description="We ask this because it is a widely used sign of a disadvantaged background.",
     )
     submit = _submit("Save answers")
+
+
+class ChangeRequestForm(BaseForm):
+    """A request to the coordinators while a matching round uses the profile."""
+
+    message = StringField(
+        "What would you like to change, and why?",
+        widget=GovCharacterCount(),
+        description="For example: move a role up your choices, remove a role, or correct your "
+        "hours. Do not include anything about your health or background.",
+        validators=[
+            InputRequired(message="Enter what you would like to change"),
+            Length(max=1000, message="Your request must be 1000 characters or fewer"),
+        ],
+    )
+    submit = _submit("Send request")
 
 
 class ActionForm(BaseForm):

@@ -14,7 +14,7 @@ from placement.errors import Conflict
 from placement.extensions import db
 from placement.models import Offer, Placement
 from placement.offer_forms import RespondForm, feedback_page
-from placement.services import mail, offers, verification
+from placement.services import mail, offers, placements, student_roles, verification
 from placement.student import bp
 
 
@@ -59,7 +59,16 @@ def _offer_summary() -> dict[str, Any]:
 def offers_list() -> str:
     offers.expire_overdue(db.session)
     db.session.commit()
-    return render_template("student/offers/index.html", offers=_my_offers())
+    listed = _my_offers()
+    return render_template(
+        "student/offers/index.html",
+        offers=listed,
+        feedback_sent={
+            offer.placement.id
+            for offer in listed
+            if offer.placement and placements.feedback_from(offer.placement, "student")
+        },
+    )
 
 
 @bp.route("/offers/<int:offer_id>", methods=["GET", "POST"])
@@ -67,6 +76,8 @@ def offer(offer_id: int) -> str | Response:
     found = load_offer(offer_id)
     form = RespondForm()
     if form.validate_on_submit():
+        if form.decline.data and not form.decline_confirmed:
+            return render_template("student/offers/decline.html", offer=found, form=form)
         try:
             if form.accept.data:
                 placement = offers.accept(db.session, found.id, "student")
@@ -84,7 +95,16 @@ def offer(offer_id: int) -> str | Response:
                 "success",
             )
             return redirect(url_for("student.offers"))
-    return render_template("student/offers/offer.html", offer=found, form=form)
+    return render_template(
+        "student/offers/offer.html", offer=found, form=form, reasons=_why_matched(found)
+    )
+
+
+def _why_matched(offer: Offer) -> list[str]:
+    """The engine's reasons for the match, with skill labels and dates in words."""
+    reasons = offer.proposal.reasons if offer.proposal else []
+    labels = student_roles.skill_labels(db.session, {skill.skill_id for skill in offer.role.skills})
+    return [student_roles.readable(reason, labels) for reason in reasons]
 
 
 def _tell_organisation(offer: Offer, placement: Placement | None) -> None:

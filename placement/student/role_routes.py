@@ -14,7 +14,7 @@ from placement.access import refuse_unless
 from placement.errors import Conflict, ValidationFailed
 from placement.extensions import db
 from placement.models import PlacementRole, Skill, StudentProfile
-from placement.services import student_roles, students
+from placement.services import open_role_cache, role_openers, student_roles, students
 from placement.student import bp
 from placement.student.forms import ActionForm, RoleFilterForm
 from placement.student.helpers import current_profile, ordinal
@@ -82,9 +82,11 @@ def roles() -> str:
         profile,
         filters,
         _page_number(),
+        view=request.args.get("show"),
         background=current_app.config.get("ROLE_RANKING", "background") == "background",
     )
     page = found.page
+    kept = {**filters, "show": found.view}
     return render_template(
         "student/roles.html",
         title="Roles you can choose",
@@ -97,11 +99,31 @@ def roles() -> str:
         ranking_pending=found.ranking_pending,
         not_ranked=found.not_ranked,
         ranks=_ranks(profile),
-        pagination=_pagination(page, found.pages, filters),
-        query=urlencode({**filters, "page": page}) if filters or page > 1 else "",
+        pagination=_pagination(page, found.pages, kept),
+        query=urlencode({**kept, "page": page}),
         filtered=bool(filters),
         max_choices=student_roles.MAX_CHOICES,
+        view=found.view,
+        views={name: _view_link(filters, name) for name in student_roles.VIEWS},
+        matched_count=found.matched_count,
+        open_count=found.open_count,
+        openings=_openings(profile) if found.matched_count is not None else [],
     )
+
+
+def _view_link(filters: dict[str, str], view: str) -> str:
+    return url_for("student.roles") + "?" + urlencode({**filters, "show": view})
+
+
+def _openings(profile: StudentProfile) -> list[role_openers.Opening]:
+    """Changes that would open more of all the open roles (not only the filtered ones).
+
+    They are worked out per request, so past the open-roles cache's inline limit (national
+    size) the page leaves them out rather than try every role on every view.
+    """
+    if len(open_role_cache.current(db.session).ids) > open_role_cache.INLINE_LIMIT:
+        return []
+    return role_openers.suggestions(db.session, profile, student_roles.open_roles(db.session))
 
 
 def _ranks(profile: StudentProfile) -> dict[int, int]:

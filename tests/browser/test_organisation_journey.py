@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
-from support.browser import assert_accessible, screenshot, sign_in
+from support.browser import ask_role_skills, assert_accessible, screenshot, sign_in
 from support.factories import PASSWORD, create_organisation, create_student
 
 from placement.extensions import db
@@ -39,7 +39,7 @@ def _register(page: Page, live_server, email: str) -> None:
     page.goto(live_server.last_link(email))
 
 
-def _fill_role(page: Page, pay: str) -> None:
+def _fill_role(page: Page, pay: str, javascript: bool = True) -> None:
     page.get_by_label("Job title").fill("Junior data engineer")
     page.get_by_label("What the student will do").fill("Build data pipelines with the team.")
     page.get_by_label("Number of places").fill("2")
@@ -50,10 +50,7 @@ def _fill_role(page: Page, pay: str) -> None:
     page.get_by_label("Hours per week").fill("30")
     page.locator("#pay").fill(pay)
     page.get_by_label("Hybrid").check()
-    page.locator("#skills-0-skill").select_option("python")
-    page.locator("#skills-0-level").select_option("2")
-    page.locator("#skills-0-weight").select_option("3")
-    page.locator("#skills-0-required").select_option("required")
+    ask_role_skills(page, [("python", "2", "3", "required")], javascript)
 
 
 def _role_journey(page: Page, axe, live_server, email: str, check=True) -> None:
@@ -68,7 +65,7 @@ def _role_journey(page: Page, axe, live_server, email: str, check=True) -> None:
     expect(page.get_by_text("At least £14.80 an hour: the London Living Wage")).to_be_visible()
     visit("organisation-role-new")
 
-    _fill_role(page, pay="11.00")
+    _fill_role(page, pay="11.00", javascript=check)
     page.get_by_role("button", name="Save as draft").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Pay must be at least £14.80 an hour")
@@ -78,10 +75,17 @@ def _role_journey(page: Page, axe, live_server, email: str, check=True) -> None:
     visit("organisation-role-error")
 
     page.locator("#pay").fill("15.50")
-    page.get_by_role("button", name="Check how many students fit").click()
+    check_button = page.get_by_role("button", name="Check how many students fit")
+    if check:  # JavaScript on: the panel follows the form, and the button is not needed
+        expect(check_button).to_be_hidden()
+    else:  # the button counts and comes back to the panel, not to the top of the page
+        check_button.click()
+        expect(page).to_have_url(re.compile(r"/organisation/roles/new#pool$"))
     # Other browser tests share the server's database: at least the one student made here fits.
     expect(
-        page.get_by_text(re.compile(r"^[1-9]\d* students? meets? all your requirements$"))
+        page.locator("#pool-panel").get_by_text(
+            re.compile(r"^[1-9]\d* students? meets? all your requirements\.$")
+        )
     ).to_be_visible()
     expect(page.get_by_label("Job title")).to_have_value("Junior data engineer")
     visit("organisation-role-pool")
@@ -175,9 +179,11 @@ def test_candidates_are_listed_anonymously_and_marked_accessibly(
     sign_in(page, live_server.url, email, PASSWORD)
     page.goto(f"{live_server.url}/organisation/roles/{role_id}/candidates")
     _heading(page, "Candidates")
-    expect(page.get_by_role("heading", name="Candidate 1")).to_be_visible()
+    heading = page.get_by_role("heading", name=re.compile(r"^Candidate [0-9A-F]{10}$"))
+    expect(heading).to_be_visible()
+    label = heading.inner_text()
     expect(page.get_by_text("Zebedee")).to_have_count(0)
-    page.get_by_role("button", name="Mark candidate 1 as a student you would like").click()
+    page.get_by_role("button", name=f"Mark {label} as a student you would like").click()
     expect(page.get_by_text("Marked: your choice 1")).to_be_visible()
     assert_accessible(axe, page)
     screenshot(page, "organisation-candidates")
@@ -201,3 +207,30 @@ def test_the_role_journey_works_with_javascript_off(browser: Browser, live_serve
         _role_journey(page, None, live_server, email, check=False)
     finally:
         context.close()
+
+
+def test_the_pool_follows_the_skills_as_they_change_with_javascript(
+    page: Page, live_server, axe
+) -> None:
+    email = "live.pool@organisation.example.com"
+    with live_server.app.app_context():
+        create_organisation("Live Pool Ltd", member_email=email)
+        for number in range(2):
+            skills = {"python": 3, "figma": 1 + 2 * number}
+            create_student(f"live.pool.{number}@example.org", skills=skills)
+    sign_in(page, live_server.url, email)
+    page.goto(live_server.url + "/organisation/roles/new")
+    _fill_role(page, pay="15.50")
+    panel = page.locator("#pool-panel")
+    headline = panel.locator("#pool-headline")
+    expect(headline).to_contain_text("all your requirements")
+    ask_role_skills(page, [("figma", "3", "2", "required")], javascript=True)
+    # The student with Figma at level 1 drops out, and relaxing Figma would bring them back.
+    expect(panel).to_contain_text("if Figma were desired rather than required")
+    page.wait_for_load_state("networkidle")
+    at_level_3 = int(headline.inner_text().split()[0])
+    page.locator('[data-skill-row="figma"] select[name$="-level"]').select_option("1")
+    expect(headline).not_to_have_text(re.compile(rf"^{at_level_3} students? "))
+    assert int(headline.inner_text().split()[0]) > at_level_3
+    assert_accessible(axe, page)
+    screenshot(page, "organisation-role-live-pool")

@@ -38,3 +38,27 @@ def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> 
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/sign-in" not in url)
     page.wait_for_load_state()
+
+
+def ask_role_skills(page: Page, asks: list[tuple[str, str, str, str]], javascript: bool) -> None:
+    """Tick each skill in the role form's chooser, then fill in its row.
+
+    asks are (skill id, level, importance, required|desired). With JavaScript the search box
+    finds the skill and its row appears at once; without, the group is opened by hand and
+    "Update the skills below" brings the rows.
+    """
+    for skill, *_ in asks:
+        box = page.locator(f"#skill-choice-{skill}")
+        if javascript:
+            page.get_by_label("Search for a skill").fill(box.get_attribute("data-label") or skill)
+        elif not box.is_visible():
+            box.locator("xpath=ancestor::details[1]/summary").click()
+        box.check()
+    if not javascript:
+        page.get_by_role("button", name="Update the skills below").click()
+        page.wait_for_load_state("load")
+    for skill, level, importance, required in asks:
+        row = page.locator(f'[data-skill-row="{skill}"]')
+        row.locator('select[name$="-level"]').select_option(level)
+        row.locator('select[name$="-weight"]').select_option(importance)
+        row.locator('select[name$="-required"]').select_option(required)

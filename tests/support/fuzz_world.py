@@ -25,6 +25,7 @@ from placement import FIXTURES_DIR, create_app
 from placement.extensions import db
 from placement.models import (
     AuditEvent,
+    ChangeRequest,
     MatchingRound,
     Offer,
     Organisation,
@@ -38,6 +39,7 @@ from placement.models import (
 )
 from placement.services import (
     accounts,
+    change_requests,
     imports,
     mail,
     offers,
@@ -78,6 +80,7 @@ MODELS: dict[str, Any] = {
     "event_id": AuditEvent,
     "partner_id": UniversityPartner,
     "message_id": OutboxMessage,
+    "request_id": ChangeRequest,
 }
 
 
@@ -140,6 +143,7 @@ def build_world() -> World:
         "event_id": [_import_event()],
         "partner_id": [_university_partner()],
         "message_id": [failed_email],
+        "request_id": [_change_request(offered.student)],
         "token": _tokens(organisation, free.user),
     }
     _add_every_other_id(url_values)
@@ -237,6 +241,13 @@ def _university_partner() -> int:
     universities.issue_token(db.session, partner, "Records system", ["students:read"], 30)
     db.session.commit()
     return partner.id
+
+
+def _change_request(student: StudentProfile) -> int:
+    """A request waiting for an answer, from a student whose offer locks the profile."""
+    request = change_requests.ask(db.session, student, "Please move my second choice up")
+    db.session.commit()
+    return request.id
 
 
 def _import_event() -> int:

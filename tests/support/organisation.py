@@ -33,6 +33,7 @@ def role_form(
     rows = (
         skills if skills is not None else [("python", 2, 3, "required"), ("sql", 2, 2, "desired")]
     )
+    data["skill_choice"] = [skill for skill, *_ in rows]
     for index, (skill, level, weight, required) in enumerate(rows):
         data[f"skills-{index}-skill"] = skill
         data[f"skills-{index}-level"] = str(level)

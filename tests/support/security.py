@@ -20,6 +20,7 @@ from werkzeug.test import TestResponse
 from placement import create_app
 from placement.extensions import db
 from placement.models import (
+    ChangeRequest,
     Feedback,
     MatchingRound,
     Offer,
@@ -245,6 +246,9 @@ class _FormParser(HTMLParser):
         form = self._current
         if form is None:
             return
+        if self.with_buttons and attributes.get("data-posts-form"):
+            # The page's script posts this form's fields there too (the live pool count).
+            self._formactions.append((attributes["data-posts-form"], "post"))
         name = attributes.get("name")
         kind = attributes.get("type", "submit" if tag == "button" else "text").lower()
         if self.with_buttons and tag in {"input", "button"} and kind in {"submit", "image"}:
@@ -365,6 +369,13 @@ def _feedback(count: int) -> list[Feedback]:
     return feedback
 
 
+def _change_requests(count: int) -> list[ChangeRequest]:
+    requests = [ChangeRequest(student=create_student(), message="Private") for _ in range(count)]
+    db.session.add_all(requests)
+    db.session.commit()
+    return requests
+
+
 def _ids(make: Callable[[int], list[Any]]) -> Callable[[int], list[int]]:
     return lambda count: [row.id for row in make(count)]
 
@@ -385,6 +396,7 @@ OTHER_PEOPLES_OBJECTS: dict[str, Callable[[int], list[int]]] = {
     "offer_id": _ids(_offers),
     "placement_id": _ids(_placements),
     "feedback_id": _ids(_feedback),
+    "request_id": _ids(_change_requests),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,23 @@ def test_the_service_refuses_to_start_without_a_secret_key_outside_demo(monkeypa
     result = CliRunner().invoke(main, ["load-reference-data"])
     assert result.exit_code != 0
     assert "SECRET_KEY is not set" in result.output
+
+
+def test_the_demo_organisation_starts_with_a_published_role_that_students_ranked(demo_database):
+    from support.http import sign_in, text_of
+
+    from placement import create_app
+
+    assert CliRunner().invoke(main, ["demo", "--no-serve"]).exit_code == 0
+    app = create_app({"DEMO": True, "SQLALCHEMY_DATABASE_URI": demo_database})
+    client = app.test_client()
+    account = next(account for account in DEMO_ACCOUNTS if account.role == "organisation")
+    sign_in(client, account.email, account.password)
+    roles = text_of(client.get("/organisation/roles"))
+    assert "Published" in roles
+    role_ids = re.findall(r'href="/organisation/roles/(\d+)"', roles)
+    pages = [
+        text_of(client.get(f"/organisation/roles/{role_id}/candidates")) for role_id in role_ids
+    ]
+    assert any("These students ranked your role" in page and "Candidate " in page for page in pages)
+    assert not all("No students have ranked this role yet" in page for page in pages)

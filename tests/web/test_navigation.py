@@ -22,6 +22,7 @@ EXPECTED = {
         "/coordinator/offers",
         "/coordinator/placements",
         "/coordinator/universities",
+        "/coordinator/requests",
         "/coordinator/reports",
         "/coordinator/audit",
         "/sign-out",

@@ -8,7 +8,7 @@ from support.rounds import make_pool, run_round
 
 from placement.extensions import db
 from placement.models import Offer
-from placement.services import offers, placements
+from placement.services import offers, organisations, placements
 
 # The roles these tests make start in 2027: moving a placement now is an override.
 EARLY = "Started early for the test"
@@ -44,7 +44,8 @@ def test_an_organisation_sees_a_candidate_without_a_name_until_the_student_accep
     student = pool["students"][0]
     sign_in(client, pool["member"].email, PASSWORD)
     before = text_of(client.get("/organisation/offers"))
-    assert f"Candidate C{offer.id}" in before
+    reference = organisations.candidate_reference(offer.role_id, offer.student_id)
+    assert f"Candidate {reference}" in before
     assert student.full_name not in before and student.user.email not in before
     offers.accept(db.session, offer.id, "student")
     db.session.commit()
@@ -59,7 +60,11 @@ def test_an_organisation_sees_a_candidate_without_a_name_until_the_student_accep
 def test_declining_with_a_reason_shows_on_the_coordinators_offers_page(client):
     pool, offer = _offer()
     sign_in(client, pool["students"][0].user.email, PASSWORD)
-    submit(client, f"/student/offers/{offer.id}", {"decline": "Decline", "reason": "Too far"})
+    submit(
+        client,
+        f"/student/offers/{offer.id}",
+        {"decline": "Decline", "reason": "Too far", "confirmed": "yes"},
+    )
     submit(client, "/sign-out", {})
     sign_in(client, pool["coordinator"].email, PASSWORD)
     page = text_of(client.get("/coordinator/offers"))
@@ -71,7 +76,8 @@ def test_another_organisation_or_student_cannot_see_the_offer(client):
     _, stranger = create_organisation()
     sign_in(client, stranger.email, PASSWORD)
     assert client.get(f"/organisation/offers/{offer.id}").status_code == 404
-    assert f"C{offer.id}" not in text_of(client.get("/organisation/offers"))
+    reference = organisations.candidate_reference(offer.role_id, offer.student_id)
+    assert reference not in text_of(client.get("/organisation/offers"))
     submit(client, "/sign-out", {})
     other = create_student()
     sign_in(client, other.user.email, PASSWORD)
@@ -160,3 +166,58 @@ def test_an_accepted_offer_cannot_be_withdrawn_as_an_offer(client):
     refused = submit(client, f"/coordinator/offers/{offer.id}/withdraw", {"reason": "Late"})
     assert "This offer is accepted" in text_of(refused)
     assert db.session.get(Offer, offer.id).status == "accepted"
+
+
+def test_declining_an_offer_asks_for_confirmation_first(client):
+    pool, offer = _offer()
+    sign_in(client, pool["students"][0].user.email, PASSWORD)
+    url = f"/student/offers/{offer.id}"
+    asked = text_of(submit(client, url, {"decline": "Decline offer", "reason": "Too far"}))
+    assert "Are you sure you want to decline this offer?" in asked
+    assert "Too far" in asked and 'name="confirmed" value="yes"' in asked
+    assert db.session.get(Offer, offer.id).status == "pending"
+    confirmed = submit(client, url, {"decline": "Yes", "reason": "Too far", "confirmed": "yes"})
+    assert confirmed.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Offer, offer.id).student_response == "declined"
+
+
+def test_the_offer_page_says_why_the_student_was_matched_and_where(client):
+    pool, offer = _offer()
+    sign_in(client, pool["students"][0].user.email, PASSWORD)
+    page = text_of(client.get(f"/student/offers/{offer.id}"))
+    why = page[page.index("Why you were matched") :]
+    assert "Skills matched" in why
+    assert "python" not in why.split("</ul>")[0] and "Python" in why.split("</ul>")[0]
+    assert offer.role.organisation.address in page
+
+
+def test_a_confirmed_placement_shows_the_contact_and_feedback_sent_hides_its_link(client):
+    pool, offer = _offer()
+    offers.accept(db.session, offer.id, "student")
+    placement = offers.accept(db.session, offer.id, "organisation")
+    db.session.commit()
+    organisation = offer.role.organisation
+    sign_in(client, pool["students"][0].user.email, PASSWORD)
+    listing = text_of(client.get("/student/offers"))
+    assert organisation.contact_name in listing and organisation.contact_email in listing
+    placements.move(db.session, placement.id, "start")
+    placements.move(db.session, placement.id, "complete")
+    db.session.commit()
+    assert "Tell us how the placement went" in text_of(client.get("/student/offers"))
+    url = f"/student/placements/{placement.id}/feedback"
+    submit(client, url, {"rating": "5", "comment": "Good"})
+    after = text_of(client.get("/student/offers"))
+    assert "Tell us how the placement went" not in after
+    assert "You told us how the placement went" in after
+
+
+def test_the_organisation_dashboard_mentions_offers_waiting_for_its_answer(client):
+    pool, offer = _offer()
+    sign_in(client, pool["member"].email, PASSWORD)
+    page = text_of(client.get("/organisation/"))
+    assert "1 offer is waiting for your answer" in page
+    assert 'href="/organisation/offers">Answer your offers' in page
+    offers.accept(db.session, offer.id, "organisation")
+    db.session.commit()
+    assert "waiting for your answer" not in text_of(client.get("/organisation/"))

@@ -17,6 +17,7 @@ from support.factories import (
 from support.http import csrf_token, sign_in, submit, text_of
 from support.organisation import role_form
 
+from placement import reference
 from placement.extensions import db
 from placement.models import AuditEvent, Invitation, PlacementRole, User
 
@@ -176,13 +177,70 @@ def test_an_empty_or_nonsensical_role_form_gives_messages_never_a_server_error(c
     assert _role_count() == 0
 
 
-def test_a_repeated_skill_is_refused_on_its_own_row(client):
+def test_a_skill_sent_twice_is_kept_once_and_none_ticked_is_refused_at_the_chooser(client):
     _signed_in(client)
     skills = [("python", 2, 3, "required"), ("sql", 2, 2, "desired"), ("python", 3, 1, "desired")]
-    page = text_of(submit(client, "/organisation/roles/new", role_form(skills)))
-    assert "You have already added Python" in page and 'href="#skills-2-skill"' in page
+    assert submit(client, "/organisation/roles/new", role_form(skills)).status_code == 302
+    role = db.session.execute(select(PlacementRole)).scalar_one()
+    assert {(s.skill_id, s.level, s.weight, s.required) for s in role.skills} == {
+        ("python", 2, 3, True),
+        ("sql", 2, 2, False),
+    }
     no_skills = text_of(submit(client, "/organisation/roles/new", role_form([])))
-    assert "Select at least one skill" in no_skills and 'href="#skills-0-skill"' in no_skills
+    assert "Select at least one skill" in no_skills and 'href="#skill-chooser"' in no_skills
+
+
+def test_the_role_form_chooses_skills_with_the_searchable_checkboxes_in_alphabetical_order(
+    client,
+):
+    _signed_in(client)
+    page = text_of(client.get("/organisation/roles/new"))
+    assert (
+        "<select" not in page[page.index('id="skill-chooser"') : page.index("data-skills-update")]
+    )
+    assert page.count("<option") < 100  # boroughs and sectors; the skills are checkboxes
+    assert "data-skills-search" in page and "js/skills-search.js" in page
+    labels = re.findall(
+        r'name="skill_choice" type="checkbox" value="[^"]+" data-label="([^"]+)"', page
+    )
+    assert len(labels) > 200
+    programming = page[page.index('data-skill-group="Programming languages"') :]
+    programming = programming[: programming.index("</details>")]
+    group = re.findall(r'data-label="([^"]+)"', programming)
+    assert group == sorted(group, key=str.casefold)
+    data = page[page.index('data-skill-group="Data and AI"') :]
+    data = re.findall(r'data-label="([^"]+)"', data[: data.index("</details>")])
+    assert data == sorted(data, key=str.casefold) and data[-1] != "pandas"
+    assert "its importance only sets how much the desired skills count beside it" in page
+
+
+def test_skills_sort_in_the_readers_alphabet_not_the_databases():
+    labels = ["pandas", "Python", "AJAX", "Access control", "Éléments", "Elm"]
+    assert sorted(labels, key=reference.alphabetical) == [
+        "Access control",
+        "AJAX",
+        "Éléments",
+        "Elm",
+        "pandas",
+        "Python",
+    ]
+
+
+def test_without_javascript_update_the_skills_adds_a_row_for_each_ticked_skill(client):
+    _signed_in(client)
+    typed = role_form([("python", 2, 3, "required")], action="skills")
+    typed["skill_choice"] = ["python", "figma"]
+    page = text_of(submit(client, "/organisation/roles/new", typed))
+    assert "govuk-error-summary" not in page
+    rows = page[page.index('id="skill-details"') : page.index('id="skill-row-template"')]
+    assert 'name="skills-0-skill" value="python"' in rows
+    assert 'name="skills-1-skill" value="figma"' in rows
+    assert '<option value="2" selected>2: ' in rows  # Python's level, as typed
+    assert 'formaction="/organisation/roles/new#skill-details"' in page
+    typed["skill_choice"] = ["figma"]
+    fewer = text_of(submit(client, "/organisation/roles/new", typed))
+    rows = fewer[fewer.index('id="skill-details"') : fewer.index('id="skill-row-template"')]
+    assert 'value="python"' not in rows and 'name="skills-0-skill" value="figma"' in rows
 
 
 def test_a_role_is_saved_as_a_draft_with_its_skills(client):

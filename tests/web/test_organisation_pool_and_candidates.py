@@ -9,6 +9,7 @@ from sqlalchemy import select
 from support.factories import PASSWORD, create_organisation, create_role, create_student
 from support.http import sign_in, submit, text_of
 from support.organisation import role_form
+from support.rounds import make_pool, run_round
 
 from placement.extensions import db
 from placement.models import (
@@ -16,11 +17,12 @@ from placement.models import (
     MatchingRound,
     Offer,
     OrganisationInterest,
+    PlacementRole,
     Proposal,
     StudentPreference,
 )
 from placement.models._types import utcnow
-from placement.services import roles, snapshot
+from placement.services import offers, roles, snapshot
 
 ASKED = [("python", 3, 3, "required"), ("sql", 2, 2, "required")]
 
@@ -79,7 +81,7 @@ def test_the_pool_of_a_saved_role_matches_the_engine_through_the_adapter(app):
 
 def _ranked(role, **fields):
     student = create_student(phone="07700 900123", **fields)
-    db.session.add(StudentPreference(student_id=student.id, role_id=role.id, rank=2))
+    db.session.add(StudentPreference(student_id=student.id, role_id=role.id, rank=1))
     db.session.add(
         EqualityMonitoring(
             user_id=student.user_id, gender="Non-binary", ethnicity="Black Caribbean"
@@ -96,9 +98,9 @@ def test_candidates_show_skills_level_course_and_availability_but_no_personal_da
     create_student(given_name="Unranked")
     sign_in(client, member.email, PASSWORD)
     page = text_of(client.get(f"/organisation/roles/{role.id}/candidates"))
-    assert "Candidate 1" in page and "Candidate 2" in page and "Candidate 3" not in page
+    assert len(re.findall(r">Candidate [0-9A-F]{10}</h2>", page)) == 2
     assert "MSc Data Science" in page and "Python: level 3, Practitioner" in page
-    assert "1 June 2027 to 30 September 2027" in page and "Choice 2 of 5" in page
+    assert "1 June 2027 to 30 September 2027" in page and "Choice 1 of 1" in page
     for student in students:
         for private in (student.family_name, student.user.email, "07700 900123", f">{student.id}<"):
             assert private not in page
@@ -184,3 +186,91 @@ def test_a_candidate_who_accepted_an_offer_is_shown_by_name(client):
     page = text_of(client.get(f"/organisation/roles/{role.id}/candidates"))
     assert student.full_name in page and student.user.email in page
     assert "Black Caribbean" not in page
+
+
+def test_choice_of_n_counts_the_choices_the_student_made(client):
+    organisation, member = create_organisation()
+    roles = [create_role(organisation, title=f"Role {n}") for n in range(3)]
+    student = create_student()
+    for rank, role in enumerate(roles, start=1):
+        db.session.add(StudentPreference(student_id=student.id, role_id=role.id, rank=rank))
+    db.session.commit()
+    sign_in(client, member.email, PASSWORD)
+    page = text_of(client.get(f"/organisation/roles/{roles[1].id}/candidates"))
+    assert "Choice 2 of 3" in page and "of 5" not in page
+
+
+def test_a_candidate_missing_a_required_skill_is_flagged(client):
+    organisation, member = create_organisation()
+    role = create_role(organisation, skills={"python": (3, 3, True), "sql": (2, 2, False)})
+    _ranked(role)  # python 3, sql 2: meets every required skill
+    short = create_student(skills={"python": 2})
+    db.session.add(StudentPreference(student_id=short.id, role_id=role.id, rank=1))
+    db.session.commit()
+    sign_in(client, member.email, PASSWORD)
+    page = text_of(client.get(f"/organisation/roles/{role.id}/candidates"))
+    assert page.count("Misses a required skill") == 1
+    assert "Python: level 3 needed, has level 2" in page
+
+
+def test_a_candidate_has_the_same_label_on_the_candidates_and_offers_pages(client):
+    pool = make_pool(students=1, roles=1)
+    student, role = pool["students"][0], pool["roles"][0]
+    db.session.add(StudentPreference(student_id=student.id, role_id=role.id, rank=1))
+    db.session.commit()
+    matching_round = run_round()
+    offers.approve(db.session, matching_round.proposals[0].id)
+    offers.publish(db.session, matching_round, 7)
+    db.session.commit()
+    sign_in(client, pool["member"].email, PASSWORD)
+    candidates = text_of(client.get(f"/organisation/roles/{role.id}/candidates"))
+    (label,) = re.findall(r">(Candidate [0-9A-F]{10})</h2>", candidates)
+    listing = text_of(client.get("/organisation/offers"))
+    assert f"{role.title}: {label}" in listing
+    assert "Candidate C" not in listing
+
+
+def test_the_pool_panel_sits_with_the_skills_and_its_button_returns_to_it(client):
+    _, member = create_organisation()
+    create_student(skills={"python": 3})
+    sign_in(client, member.email, PASSWORD)
+    page = text_of(client.get("/organisation/roles/new"))
+    skills_at, pool_at = page.index('id="skills-heading"'), page.index('id="pool"')
+    assert skills_at < pool_at < page.index('value="publish"')
+    assert 'formaction="/organisation/roles/new#pool"' in page
+    assert "js/role-pool.js" in page
+    checked = text_of(submit(client, "/organisation/roles/new", role_form(action="check")))
+    panel = checked[checked.index('id="pool-panel"') :]
+    assert "<strong>1 student meets all your requirements.</strong>" in panel
+    assert ";" not in re.sub(r"&#?\w+;", "", panel[: panel.index("</div>")])
+
+
+def test_the_pool_is_not_counted_while_the_form_has_a_problem(client):
+    _, member = create_organisation()
+    create_student(skills={"python": 3})
+    sign_in(client, member.email, PASSWORD)
+    typed = role_form(action="check", pay="1.00")
+    page = text_of(submit(client, "/organisation/roles/new", typed))
+    assert "govuk-error-summary" in page and "Pay must be at least" in page
+    assert "meets all your requirements" not in page and 'id="pool-blocked"' in page
+
+
+def test_the_live_pool_endpoint_counts_the_role_as_typed_so_far(client):
+    _, member = create_organisation()
+    _hand_made_students()
+    sign_in(client, member.email, PASSWORD)
+    typed = role_form(ASKED, min_rqf_level="7", title="", pay="", description="")
+    answer = submit(client, "/organisation/roles/pool", typed, page="/organisation/roles/new")
+    assert answer.status_code == 200
+    html = text_of(answer)
+    assert "1 student meets all your requirements." in html
+    assert "2 if Level 6 students could apply" in html
+    assert "<html" not in html
+    typed["hours_per_week"] = "many"
+    blocked = submit(client, "/organisation/roles/pool", typed, page="/organisation/roles/new")
+    assert 'id="pool-blocked"' in text_of(blocked)
+    assert _role_count_is_zero()
+
+
+def _role_count_is_zero() -> bool:
+    return db.session.execute(select(PlacementRole)).first() is None

@@ -399,15 +399,25 @@ def test_a_student_without_a_profile_row_gets_one(app, client):
     assert db.session.get(User, user.id).student_profile is not None
 
 
-def test_equality_questions_are_optional_but_each_needs_an_answer_once_sent(app, client):
+def test_each_equality_question_is_optional_on_its_own(app, client):
     profile = _new_student(client)
     page = text_of(client.get("/student/equality"))
     assert "never used for matching and never shown to organisations" in page
     assert page.count('value="prefer-not-to-say"') == 6
     assert "Skip these questions" in page
-    refused = text_of(submit(client, "/student/equality", {"gender": "woman"}))
-    assert "Select your age, or select" in _error_summary(refused)
-    assert 'value="woman" checked' in refused
+    one = submit(client, "/student/equality", {"gender": "woman"})
+    assert one.status_code == 302
+    assert students.equality_answers(_profile(profile.id).user) == {
+        "gender": "woman",
+        "age_band": None,
+        "ethnicity": None,
+        "disability": None,
+        "first_in_family": None,
+        "free_school_meals": None,
+    }
+    assert 'value="woman" checked' in text_of(client.get("/student/equality"))
+    refused = text_of(submit(client, "/student/equality", {"age_band": "ninety"}))
+    assert "Select an answer from the list" in _error_summary(refused)
     answers = {
         "gender": "woman",
         "age_band": "16-24",
@@ -421,3 +431,28 @@ def test_equality_questions_are_optional_but_each_needs_an_answer_once_sent(app,
     removed = submit(client, "/student/equality/remove", {}, page="/student/equality")
     assert removed.status_code == 302
     assert _profile(profile.id).user.equality is None
+
+
+def test_sending_the_equality_page_with_no_answer_saves_nothing(app, client):
+    profile = _new_student(client)
+    response = submit(client, "/student/equality", {})
+    assert response.status_code == 302
+    assert _profile(profile.id).user.equality is None
+    assert "nothing was saved" in text_of(client.get("/student/"))
+
+
+def test_the_course_step_words_levels_by_qualification_not_year_of_study(app, client):
+    _new_student(client)
+    page = text_of(client.get("/student/profile/course"))
+    assert "second year of a bachelor" not in page
+    assert "a bachelor's degree is Level 6 in its first, second and final years alike" in page
+    assert "degree (such as a BA, BSc or BEng) in any year of study" in page
+
+
+def test_the_skill_levels_page_describes_the_scale_once(app, client):
+    _new_student(client)
+    skills = "skill=python&skill=sql&skill=figma&skill=docker"
+    page = text_of(client.get(f"/student/profile/skills/levels?{skills}"))
+    description = "You have used this skill in coursework or a small project"
+    assert page.count(description) == 1
+    assert page.count("2: Working knowledge") == 5

@@ -35,7 +35,7 @@ def test_the_roles_page_lists_open_roles_with_their_fit(app, client):
     create_role(organisation, title="Junior data analyst")
     create_role(organisation, title="Research engineer", min_rqf_level=7)
     create_role(organisation, title="Secret draft", status="draft")
-    page = text_of(client.get("/student/roles"))
+    page = text_of(client.get("/student/roles?show=all"))
     assert "govuk-error-summary" not in page
     assert "2 roles" in page
     assert "Junior data analyst" in page and "Tiny Data Ltd" in page
@@ -146,9 +146,10 @@ def test_a_student_adds_roles_to_their_choices_and_a_sixth_is_refused(app, clien
         )
         assert added.headers["Location"].endswith("/student/choices")
     assert "Role 4 is your 5th choice" in text_of(client.get("/student/choices"))
-    refused = submit(
-        client, f"/student/roles/{roles[5].id}/choose", {}, page=f"/student/roles/{roles[5].id}"
-    )
+    sixth = text_of(client.get(f"/student/roles/{roles[5].id}"))
+    assert "Add to my choices" not in sixth
+    assert "You have chosen 5 of 5 roles, the most you can have" in sixth
+    refused = submit(client, f"/student/roles/{roles[5].id}/choose", {}, page="/student/choices")
     html = text_of(refused)
     assert refused.status_code == 200
     assert "govuk-error-summary" in html and "You already have 5 choices" in html
@@ -212,3 +213,80 @@ def test_a_student_below_level_6_sees_roles_but_cannot_choose(app, client):
     page = text_of(client.get(f"/student/roles/{role.id}"))
     assert "Add to my choices" not in page
     assert "Level 6" in page
+
+
+def _roles_a_student_partly_meets():
+    organisation, _ = create_organisation("Tiny Data Ltd")
+    create_role(organisation, title="Analyst you meet")
+    for title in ("Git analyst one", "Git analyst two"):
+        create_role(organisation, title=title, skills={"version-control": (2, 3, True)})
+    create_role(
+        organisation,
+        title="Platform engineer",
+        skills={"version-control": (2, 3, True), "docker": (3, 3, True)},
+    )
+    create_role(organisation, title="Remote data role", work_mode="remote")
+
+
+def test_the_roles_page_lists_by_default_only_the_roles_the_student_can_be_matched_to(app, client):
+    _signed_in_student(client, work_modes=["hybrid"])
+    _roles_a_student_partly_meets()
+    page = text_of(client.get("/student/roles"))
+    assert "1 role you can be matched to" in page
+    assert "Analyst you meet" in page and "Git analyst one" not in page
+    assert "Roles you can be matched to (1)" in page and "All open roles (5)" in page
+    every = text_of(client.get("/student/roles?show=all"))
+    assert "5 roles" in every and "Git analyst one" in every and "Platform engineer" in every
+
+
+def test_the_roles_page_names_the_changes_that_would_open_the_most_roles(app, client):
+    _signed_in_student(client, work_modes=["hybrid"])
+    _roles_a_student_partly_meets()
+    page = text_of(client.get("/student/roles"))
+    openings = page[page.index('id="openings"') :]
+    openings = openings[: openings.index("</div>")]
+    items = re.findall(r"<li>([^<]*)</li>", openings)
+    assert items[0] == "Add Version control at level 2 and add Docker at level 3: 3 more roles"
+    assert "Add Version control at level 2: 2 more roles" in items
+    assert "Also accept remote work: 1 more role" in items
+    assert len(items) == 3
+
+
+def test_a_student_who_meets_no_role_is_shown_all_roles_and_what_would_open_some(app, client):
+    _signed_in_student(client, skills={"python": 1})
+    organisation, _ = create_organisation()
+    create_role(organisation, title="Python role", skills={"python": (3, 3, True)})
+    page = text_of(client.get("/student/roles"))
+    assert "Roles you can be matched to (0)" in page
+    assert "1 role" in page and "Python role" in page
+    assert "Raise Python to level 3: 1 more role" in page
+    empty = text_of(client.get("/student/roles?show=matched"))
+    assert "You do not meet every rule of any of these roles yet" in empty
+
+
+def test_a_filtered_view_keeps_the_filters_and_the_view_in_every_link(app, client):
+    _signed_in_student(client, work_modes=["hybrid"])
+    _roles_a_student_partly_meets()
+    page = text_of(client.get("/student/roles?show=all&work_mode=remote"))
+    assert "Remote data role" in page and "Analyst you meet" not in page
+    assert '<input type="hidden" name="show" value="all">' in page
+    assert "show=all" in page[page.index('id="results"') :]
+
+
+def test_a_role_the_student_cannot_be_matched_to_explains_instead_of_offering_to_add_it(
+    app, client
+):
+    profile = _signed_in_student(client)
+    organisation, _ = create_organisation()
+    role = create_role(organisation, title="Research engineer", min_rqf_level=7)
+    open_to_them = create_role(organisation, title="Junior data analyst")
+    page = text_of(client.get(f"/student/roles/{role.id}"))
+    assert "Add to my choices" not in page
+    assert "You cannot add this role to your choices" in page
+    assert "Add to my choices" in text_of(client.get(f"/student/roles/{open_to_them.id}"))
+    refused = submit(
+        client, f"/student/roles/{role.id}/choose", {}, page=f"/student/roles/{open_to_them.id}"
+    )
+    assert refused.status_code == 200
+    assert "you would never be matched to it" in text_of(refused)
+    assert _choices(profile.id) == []
