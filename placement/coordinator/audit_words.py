@@ -30,6 +30,18 @@ ACTION_WORDS = {
     "proposal_swapped": "Proposal changed to another role",
     "personal_data_exported": "Personal data downloaded",
     "password_reset_requested": "Password reset asked for",
+    "api_token_issued": "API token issued",
+    "api_token_revoked": "API token revoked",
+    "api_token_refused": "API request refused: token not valid",
+    "api_scope_refused": "API request refused: token lacks the scope",
+    "api_students_invited": "Students invited through the API",
+    "email_resent": "Email sent again",
+    "messages_given_up": "Emails given up (delivery unknown)",
+    "change_request_sent": "Student asked a coordinator for a change",
+    "change_request_answered": "Coordinator answered a student's request",
+    "university_partner_added": "University partner added",
+    "university_sharing_given": "Student agreed to share progress with their university",
+    "university_sharing_withdrawn": "Student stopped sharing progress with their university",
 }
 DETAIL_WORDS = {
     "round": "round",
