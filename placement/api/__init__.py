@@ -73,8 +73,16 @@ class CookielessApiSessions(SecureCookieSessionInterface):
         super().save_session(app, session, response)
 
 
+def _not_stored(response: Response) -> Response:
+    """Nothing under /api is kept by a shared cache unless a route said otherwise (reads)."""
+    if request.path.startswith(problems.API_PREFIX):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = CookielessApiSessions()
+    app.after_request(_not_stored)
     app.config.setdefault("API_TITLE", "Digital Talent Placements API")
     app.config.setdefault("API_VERSION", "1.0.0")
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
