@@ -62,6 +62,8 @@ def _profile(profile: StudentProfile) -> dict[str, Any]:
         "status": profile.status,
         "submitted_at": _when(profile.submitted_at),
         "updated_at": _when(profile.updated_at),
+        "shares_progress_with_university": profile.shares_with_university,
+        "sharing_changed_at": _when(profile.sharing_changed_at),
         "skills": [
             {"skill": row.skill.label, "skill_id": row.skill_id, "level": row.level}
             for row in sorted(profile.skills, key=lambda row: row.skill.label)

@@ -146,6 +146,7 @@ def test_the_download_has_everything_about_the_student_and_no_secrets(app):
         {"rank": 1, "id": role.id, "title": "Data intern", "organisation": "Tiny Data Ltd"}
     ]
     assert data["equality_monitoring"] == ANSWERS
+    assert data["profile"]["shares_progress_with_university"] is False
     assert data["proposals"][0]["round"] == "Summer round"
     assert data["offers"][0]["status"] == "accepted"
     assert data["placements"][0]["feedback"][0]["comment"] == "Great work"
