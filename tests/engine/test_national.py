@@ -225,3 +225,49 @@ def test_the_command_line_refuses_a_round_over_the_limit_with_exit_2_and_no_outp
     source.write_text(json.dumps(synthetic_round(5, 2, seed=1)), encoding="utf-8")
     assert main(["solve", str(source), "-o", str(target), "--k", "0"]) == 2
     assert "k: must be a whole number from 1 to 1,000" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("small_class_cells", [0, 1 << 19])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_blocks_cover_every_feasible_pair_once_with_the_dense_scores(
+    monkeypatch, seed, small_class_cells
+):
+    # 0 splits every class by signature and hours, as national rounds are split
+    import numpy as np
+
+    from matching import blocks as blocking
+    from matching.snapshot import prepare
+
+    monkeypatch.setattr(blocking, "SMALL_CLASS_CELLS", small_class_cells)
+    data = with_locks_and_forbidden(synthetic_round(300, 130, seed=seed), seed)
+    dense = prepare(data)
+    problem = build_problem(dense.snapshot, dense=False)
+    scorer = blocking.build_scorer(problem, dense.parameters)
+    seen, cells = [], 0
+    for rows, cols, by_signature in blocking.blocks(problem):
+        units = blocking.block_units(scorer, rows, cols, by_signature)
+        i, j = np.nonzero(units >= 0)
+        seen.extend(zip(rows[i].tolist(), cols[j].tolist(), units[i, j].tolist(), strict=True))
+        cells += rows.size * cols.size
+    pairs = [(s, r) for s, r, _ in seen]
+    assert len(pairs) == len(set(pairs))
+    assert set(pairs) == set(zip(*np.nonzero(dense.feasible), strict=True))
+    assert all(dense.units[s, r] == u for s, r, u in seen)
+    assert cells < dense.feasible.size
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rounds_split_as_national_ones_still_give_the_full_optimum(monkeypatch, seed):
+    from matching import blocks as blocking
+
+    monkeypatch.setattr(blocking, "SMALL_CLASS_CELLS", 0)
+    objective = ["placements", "score"][seed % 2]
+    data = synthetic_round(120, 50, seed=seed, objective=objective, min_score=0.1 * (seed % 3))
+    data = with_locks_and_forbidden(data, seed)
+    full = solve_round(data, path="programme")
+    pruned = solve_round(data, path="national", k=1 + seed % 3, exact=True)
+    assert pruned["objective"] == full["objective"]
+    assert pruned["solver"]["certified"] is True
+    stable = solve_round(data, algorithm="stable", path="national", k=2)
+    assert stable["assignments"] == solve_round(data, algorithm="stable")["assignments"]
+    assert check_result(data, pruned) == []
