@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,9 +13,9 @@ from placement.coordinator import bp
 from placement.coordinator.forms import ConfirmForm, MovePlacementForm, ReasonForm
 from placement.errors import Conflict, ValidationFailed
 from placement.extensions import db
-from placement.models import Offer, OutboxMessage, Placement
+from placement.models import Offer, OutboxMessage, Placement, PlacementRole
 from placement.models._types import utcnow
-from placement.services import mail, placements, verification
+from placement.services import keyset, mail, placements, review, verification
 from placement.services import offers as offer_service
 
 
@@ -107,11 +107,30 @@ def withdraw_offer(offer_id: int) -> str | Response:
 
 @bp.route("/placements")
 def placements_list() -> str:
-    listed = db.session.execute(
-        select(Placement).order_by(Placement.confirmed_at.desc(), Placement.id.desc())
-    ).scalars()
+    """Placements, newest first, 50 a page (keyset pages: `after` or `before` a placement id)."""
+    found = keyset.page(
+        db.session,
+        select(Placement).options(
+            selectinload(Placement.student),
+            selectinload(Placement.role).selectinload(PlacementRole.organisation),
+            selectinload(Placement.feedback),
+        ),
+        [Placement.confirmed_at],
+        Placement.id,
+        after=review.cursor(request.args.get("after")),
+        before=review.cursor(request.args.get("before")),
+        descending=True,
+    )
+    pagination: dict[str, object] = {}
+    if found.previous_before:
+        pagination["previous"] = {"href": url_for(".placements_list", before=found.previous_before)}
+    if found.next_after:
+        pagination["next"] = {"href": url_for(".placements_list", after=found.next_after)}
     return render_template(
-        "coordinator/offers/placements.html", placements=list(listed), form=ConfirmForm()
+        "coordinator/offers/placements.html",
+        placements=found.rows,
+        pagination=pagination,
+        form=ConfirmForm(),
     )
 
 

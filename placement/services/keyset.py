@@ -40,10 +40,13 @@ def page(
     after: int | None = None,
     before: int | None = None,
     size: int = PAGE_SIZE,
+    descending: bool = False,
 ) -> KeysetPage[Any]:
-    """One page of ``query``'s entities in ascending (keys..., id) order."""
+    """One page of ``query``'s entities in (keys..., id) order, ascending or descending."""
     base = query
     row = tuple_(*keys, id_column)
+    forwards = [*keys, id_column] if not descending else [k.desc() for k in (*keys, id_column)]
+    backwards = [k.desc() for k in (*keys, id_column)] if not descending else [*keys, id_column]
     cursor = after if after is not None else before
     mark = None
     if cursor is not None:
@@ -52,15 +55,18 @@ def page(
         )
         mark = found.first()
     if mark is None:
-        rows = list(session.execute(query.order_by(*keys, id_column).limit(size + 1)).scalars())
+        rows = list(session.execute(query.order_by(*forwards).limit(size + 1)).scalars())
         return KeysetPage(rows[:size], False, len(rows) > size)
+    beyond = row < tuple_(*mark) if descending else row > tuple_(*mark)
+    short_of = row > tuple_(*mark) if descending else row < tuple_(*mark)
     if after is not None:
-        query = query.where(row > tuple_(*mark)).order_by(*keys, id_column)
-        rows = list(session.execute(query.limit(size + 1)).scalars())
+        rows = list(
+            session.execute(query.where(beyond).order_by(*forwards).limit(size + 1)).scalars()
+        )
         return KeysetPage(rows[:size], True, len(rows) > size)
-    descending = [key.desc() for key in keys] + [id_column.desc()]
-    query = query.where(row < tuple_(*mark)).order_by(*descending)
-    rows = list(session.execute(query.limit(size + 1)).scalars())
+    rows = list(
+        session.execute(query.where(short_of).order_by(*backwards).limit(size + 1)).scalars()
+    )
     if len(rows) <= size:  # reached the start: the first page, whole
-        return page(session, base, keys, id_column, size=size)
+        return page(session, base, keys, id_column, size=size, descending=descending)
     return KeysetPage(list(reversed(rows[:size])), True, True)

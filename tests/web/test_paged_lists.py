@@ -5,11 +5,13 @@ from __future__ import annotations
 import html
 import re
 
+from sqlalchemy import select
 from support.factories import PASSWORD, create_coordinator, create_organisation
 from support.http import sign_in, text_of
 
 from placement.extensions import db
 from placement.models import Organisation
+from placement.services import keyset
 
 
 def _names(response) -> list[str]:
@@ -40,3 +42,28 @@ def test_organisations_come_fifty_a_page_waiting_first_and_pages_walk_both_ways(
     assert len(set(names) | set(_names(second))) == db.session.query(Organisation).count()
     assert _names(client.get(_link(second, "prev"))) == names
     assert _names(client.get("/coordinator/organisations?after=abc")) == names
+
+
+def test_keyset_pages_walk_a_newest_first_list_without_gap_or_repeat(app):
+    made = [create_organisation(f"Company {number:02d}")[0].id for number in range(7)]
+    db.session.commit()
+
+    def walk(**cursor):
+        return keyset.page(
+            db.session,
+            select(Organisation),
+            [Organisation.created_at],
+            Organisation.id,
+            size=3,
+            descending=True,
+            **cursor,
+        )
+
+    first = walk()
+    second = walk(after=first.next_after)
+    third = walk(after=second.next_after)
+    seen = [o.id for found in (first, second, third) for o in found.rows]
+    assert seen == sorted(made, reverse=True)
+    assert not first.has_previous and third.next_after is None
+    assert [o.id for o in walk(before=third.previous_before).rows] == [o.id for o in second.rows]
+    assert [o.id for o in walk(before=second.previous_before).rows] == [o.id for o in first.rows]
