@@ -201,8 +201,8 @@ def test_a_confirmed_placement_shows_the_contact_and_feedback_sent_hides_its_lin
     sign_in(client, pool["students"][0].user.email, PASSWORD)
     listing = text_of(client.get("/student/offers"))
     assert organisation.contact_name in listing and organisation.contact_email in listing
-    placements.move(db.session, placement.id, "start")
-    placements.move(db.session, placement.id, "complete")
+    placements.move(db.session, placement.id, "start", early_reason=EARLY)
+    placements.move(db.session, placement.id, "complete", early_reason=EARLY)
     db.session.commit()
     assert "Tell us how the placement went" in text_of(client.get("/student/offers"))
     url = f"/student/placements/{placement.id}/feedback"
