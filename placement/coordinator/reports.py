@@ -109,19 +109,21 @@ def skills() -> str:
     filters = _skill_filters()
     rows = skills_gap.gaps(db.session, filters)
     top = [row for row in rows if row.gap > 0][:10]
+    # The chart draws numbers: it leaves out a gap whose student count the table withholds.
+    charted = [row for row in top if row.supply_shown == row.supply]
     chart = None
-    if top:
+    if charted:
         chart = charts.bar_chart(
             "chart-skills",
             "The largest skills gaps",
             "; ".join(
                 f"{row.skill} at level {row.level}: {row.demand} places, {row.supply} students"
-                for row in top
+                for row in charted
             ),
-            [f"{row.skill} (level {row.level})" for row in top],
+            [f"{row.skill} (level {row.level})" for row in charted],
             [
-                charts.Series("Places asking", [row.demand for row in top]),
-                charts.Series("Students offering", [row.supply for row in top]),
+                charts.Series("Places asking", [row.demand for row in charted]),
+                charts.Series("Students offering", [row.supply for row in charted]),
             ],
             value_label="Places or students",
         )

@@ -22,8 +22,10 @@ from placement.models import (
     StudentProfile,
     StudentSkill,
 )
+from placement.services import equity
 
 DEMAND_STATUSES = ("published", "closed")
+Cell = int | str
 
 
 def quarter_of(day: date) -> str:
@@ -45,6 +47,9 @@ class GapRow:
     required_places: int
     desired_places: int
     supply: int
+    # What may be shown of the supply and the gap (equity's small-number rule): see _protect.
+    supply_shown: Cell = 0
+    gap_shown: Cell = 0
 
     @property
     def demand(self) -> int:
@@ -117,7 +122,7 @@ def _gap_rows(
     labels: dict[str, str],
 ) -> list[GapRow]:
     rows = [
-        GapRow(
+        (
             skill_id,
             labels.get(skill_id, skill_id),
             level,
@@ -127,7 +132,46 @@ def _gap_rows(
         )
         for (skill_id, level), (required, desired) in demand.items()
     ]
-    return sorted(rows, key=lambda row: (-row.gap, -row.demand, row.skill, row.level))
+    shown = _protect({(row[0], row[2]): row[5] for row in rows})
+    gap_rows = [
+        GapRow(
+            *row,
+            supply_shown=shown[(row[0], row[2])],
+            gap_shown=(row[3] + row[4] - row[5])
+            if shown[(row[0], row[2])] == row[5]
+            else equity.WITHHELD,
+        )
+        for row in rows
+    ]
+    return sorted(gap_rows, key=lambda row: (-row.gap, -row.demand, row.skill, row.level))
+
+
+def _protect(counts: dict[tuple[str, int], int]) -> dict[tuple[str, int], Cell]:
+    """Students holding each skill at each level, as they may be shown.
+
+    A count of 1 to 4 people is hidden by the reports' rule (equity.suppress). The counts of one
+    skill are "at this level or above", so two shown counts differ by the students between those
+    levels: a count is also withheld when it would differ from the next shown level up by 1 to
+    4, so no small number of students can be worked out by difference. A hidden count's gap is
+    withheld too (demand minus the gap is the count). Zero is shown: it names nobody.
+    """
+    shown: dict[tuple[str, int], Cell] = {}
+    for skill_id in {skill_id for skill_id, _ in counts}:
+        above = 0  # the last count shown, from the highest level down (nobody above level 5)
+        for level in sorted((lv for sid, lv in counts if sid == skill_id), reverse=True):
+            count = counts[(skill_id, level)]
+            if count == 0:
+                shown[(skill_id, level)] = 0
+                continue
+            cells, _ = equity.suppress({"students": count}, count)
+            if cells["students"] != count:
+                shown[(skill_id, level)] = cells["students"]
+            elif 0 < count - above < equity.THRESHOLD:
+                shown[(skill_id, level)] = equity.WITHHELD
+            else:
+                shown[(skill_id, level)] = count
+                above = count
+    return shown
 
 
 def gaps(session: Session, filters: Filters | None = None) -> list[GapRow]:
@@ -201,8 +245,8 @@ def csv_rows(rows: list[GapRow]) -> list[list[object]]:
             row.required_places,
             row.desired_places,
             row.demand,
-            row.supply,
-            row.gap,
+            row.supply_shown,
+            row.gap_shown,
         ]
         for row in rows
     ]
