@@ -177,6 +177,17 @@ def test_an_empty_or_nonsensical_role_form_gives_messages_never_a_server_error(c
     assert _role_count() == 0
 
 
+def test_markup_sent_as_a_skill_is_shown_as_text_never_as_markup(client):
+    _signed_in(client)
+    script = "<script>alert(1)</script>"
+    sent = role_form(skill_choice=script, **{"skills-0-skill": script, "skills-1-skill": script})
+    response = submit(client, "/organisation/roles/new", sent)
+    assert response.status_code == 200
+    page = text_of(response)
+    assert script not in page
+    assert _role_count() == 0
+
+
 def test_a_skill_sent_twice_is_kept_once_and_none_ticked_is_refused_at_the_chooser(client):
     _signed_in(client)
     skills = [("python", 2, 3, "required"), ("sql", 2, 2, "desired"), ("python", 3, 1, "desired")]
