@@ -6,6 +6,8 @@ Every page visited is checked with axe and kept as a screenshot.
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 from support.browser import assert_accessible, screenshot, sign_in
 from support.factories import (
@@ -62,7 +64,7 @@ def test_a_round_runs_from_the_coordinator_to_an_accepted_placement(page: Page, 
     expect(page.get_by_text("The round is queued to run.")).to_be_visible()
     _check(page, axe, "round-queued")
     # The in-process worker runs it; the page's poll reloads it once the round is done.
-    expect(page.get_by_text("1 proposal(s) shown.")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(re.compile(r"^1 proposal\(s\) shown"))).to_be_visible(timeout=30_000)
     _check(page, axe, "round-review")
     page.get_by_role("button", name="Reject selected").click()  # nothing ticked: the error state
     expect(

@@ -35,7 +35,7 @@ class Coordinator(Person):
         self.check(round_name, "coordinator-round-draft")
         self.press("Run this round")
         expect(self.banner()).to_contain_text("The round is queued to run.")
-        self.wait_for_round(page.get_by_text("1 proposal(s) shown."))
+        self.wait_for_round(page.get_by_text(re.compile(r"^1 proposal\(s\) shown")))
         self.check(round_name, "coordinator-round-review")
         self.press(f"Approve {student_name}")
         expect(self.banner()).to_contain_text("Proposal approved.")
