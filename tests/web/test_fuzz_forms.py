@@ -15,9 +15,9 @@ does something, and a failure found by hypothesis replays the same way when it s
 
 SQLite only: this is not a database test.
 
-How deep: FUZZ_EXAMPLES submissions a form, 200 by default. At 1,000 the fuzzer alone took about
+How deep: FUZZ_EXAMPLES submissions a form, 120 by default. At 1,000 the fuzzer alone took about
 14 minutes on two cores, most of the suite's 20-minute budget once the PostgreSQL tests run too;
-300 took 7 and 200 takes about 5, and still meets every form in every state the world builds.
+300 took 7, 200 took 4 and 120 takes about 2.5, and still meets every form in every state.
 A deeper run is one flag away: `scripts/test --deep` (or FUZZ_EXAMPLES=1000). Each form prints a
 progress line.
 """
@@ -61,7 +61,7 @@ from placement import FIXTURES_DIR, passwords
 from placement.extensions import db
 from placement.models import Proposal
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "120"))
 NASTY = [
     "",
     " ",
