@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -27,6 +25,7 @@ from placement.models._types import utcnow
 from placement.models.rounds import PROPOSAL_STATUSES
 from placement.security import LARGEST_ID
 from placement.services import (
+    equity,
     explanations,
     mail,
     offers,
@@ -309,19 +308,13 @@ def _gaps(matching_round: MatchingRound) -> dict[str, Any]:
     A stored result never changes, so each worker works it out once per result (a fraction of
     a second to a few seconds at national size) and keeps the last few.
     """
-    # The stored hashes name the documents, so a cached answer is found without loading them.
-    digest = matching_round.result_sha256 or matching_round.snapshot_sha256
-    key = (matching_round.id, str(digest))
-    if digest is None or key not in _GAPS_CACHE:
-        result = matching_round.result or {}
-        if digest is None:
-            content = [matching_round.snapshot, result]
-            digest = hashlib.sha256(
-                json.dumps(content, sort_keys=True, default=str).encode()
-            ).hexdigest()
-            key = (matching_round.id, digest)
+    # The round's identity (id, result hash, completion) names its documents, so a cached
+    # answer is found without loading them.
+    key = equity.identity(matching_round)
+    if key not in _GAPS_CACHE:
         if len(_GAPS_CACHE) >= GAPS_CACHED:
             _GAPS_CACHE.pop(next(iter(_GAPS_CACHE)))
+        result = matching_round.result or {}
         _GAPS_CACHE[key] = round_gaps.gaps(matching_round.snapshot, result, skill_labels())
     found = _GAPS_CACHE[key]
     role_ids = [change.role_id for change in found.changes] if found else []
