@@ -20,6 +20,7 @@ SOLVER_NAMES = {
     "dense": "scipy.optimize.linear_sum_assignment",
     "sparse": "scipy.sparse.csgraph.min_weight_full_bipartite_matching",
     "stable": "student-proposing deferred acceptance",
+    "transport": "matching.transport: successive shortest paths with role capacities",
 }
 MAX_EXAMPLES = 5
 
