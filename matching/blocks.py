@@ -12,8 +12,11 @@ hard rule is checked exactly and the scores are the same float32 product as
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +29,7 @@ CELLS_PER_BLOCK = 1 << 21  # cells of one block product (about 8 MB of float32)
 ROWS_PER_BLOCK = 4096
 PAIRS_PER_CHUNK = 1 << 16  # pairs scored at once by :func:`score_pairs`
 SMALL_CLASS_CELLS = 1 << 19  # a class of students with at most this many pairs is one block
+PROCESSES = min(4, len(os.sched_getaffinity(0)))  # processes sharing the blocks (the cores)
 
 
 @dataclass(frozen=True)
@@ -280,3 +284,47 @@ def _by_hours(problem: Problem, rows: np.ndarray, group: np.ndarray) -> Iterator
         if cols.size:
             for part in _split(members, cols):
                 yield (*part, True)
+
+
+_SHARE: tuple | None = None  # what a forked worker of :func:`fold_blocks` runs
+
+
+def fold_blocks(
+    problem: Problem,
+    work: Callable[[Any, np.ndarray, np.ndarray, bool], None],
+    start: Callable[[], Any],
+    processes: int | None = None,
+) -> list[Any]:
+    """Fold ``work(state, rows, cols, by_signature)`` over every block, shared among processes.
+
+    Block ``i`` of :func:`blocks` goes to share ``i % processes``; each share folds its blocks
+    into its own ``start()`` state, and the states come back in share order for the caller to
+    combine (which must not depend on how the blocks were shared). Shares past the first run in
+    forked processes, so the machine's cores all score (the work is many small numpy calls, which
+    threads would serialise on the GIL); without ``fork`` or with one core it all runs here.
+    """
+    global _SHARE
+    processes = PROCESSES if processes is None else processes
+    if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_fold(problem, work, start, 0, 1)]
+    _SHARE = (problem, work, start, processes)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
+            others = pool.map_async(_fold_share, range(1, processes))
+            first = _fold(problem, work, start, 0, processes)
+            return [first, *others.get()]
+    finally:
+        _SHARE = None
+
+
+def _fold_share(share: int) -> Any:
+    problem, work, start, processes = _SHARE
+    return _fold(problem, work, start, share, processes)
+
+
+def _fold(problem, work, start, share: int, processes: int) -> Any:
+    state = start()
+    for i, (rows, cols, by_signature) in enumerate(blocks(problem)):
+        if i % processes == share:
+            work(state, rows, cols, by_signature)
+    return state

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .blocks import Scorer, block_units, blocks, score_pairs
+from .blocks import Scorer, block_units, fold_blocks, score_pairs
 from .lottery import draw_order
 
 RANK_BITS = 21  # a lottery rank below 2**21 sits under the points in one int64 key
@@ -90,16 +90,23 @@ class _TopK:
         self.extra = np.zeros((n_owners, k), dtype=np.int64) if extra else None
         self.k = k
 
+    @staticmethod
+    def trim(keys: np.ndarray, payload: list[np.ndarray], k: int):
+        """Each row's ``k`` largest keys (and their payload), for :meth:`merge`; thread-safe."""
+        if keys.shape[1] <= k:
+            return keys, payload
+        top = np.argpartition(keys, keys.shape[1] - k, axis=1)[:, -k:]
+        return np.take_along_axis(keys, top, axis=1), [
+            np.take_along_axis(a, top, axis=1) for a in payload
+        ]
+
     def merge(self, owners: np.ndarray, keys: np.ndarray, items: np.ndarray, extra=None) -> None:
         """Merge rows of candidate ``keys`` (shape (len(owners), m)) for ``owners``.
 
         ``items`` (and ``extra``, when kept) have the same shape and travel with their keys.
         """
         payload = [items] if extra is None else [items, extra]
-        if keys.shape[1] > self.k:
-            top = np.argpartition(keys, keys.shape[1] - self.k, axis=1)[:, -self.k :]
-            keys = np.take_along_axis(keys, top, axis=1)
-            payload = [np.take_along_axis(a, top, axis=1) for a in payload]
+        keys, payload = self.trim(keys, payload, self.k)
         all_keys = np.concatenate([self.keys[owners], keys], axis=1)
         stores = [self.items] if extra is None else [self.items, self.extra]
         merged = [
@@ -109,6 +116,12 @@ class _TopK:
         self.keys[owners] = np.take_along_axis(all_keys, top, axis=1)
         for store, values in zip(stores, merged, strict=True):
             store[owners] = np.take_along_axis(values, top, axis=1)
+
+    def absorb(self, other: _TopK) -> None:
+        """Merge another top-k of the same owners into this one."""
+        owners = np.flatnonzero((other.keys >= 0).any(axis=1))
+        extra = None if other.extra is None else other.extra[owners]
+        self.merge(owners, other.keys[owners], other.items[owners], extra)
 
     def floor(self) -> np.ndarray:
         """The smallest kept key of each owner whose k places are all taken, else -1."""
@@ -144,22 +157,34 @@ def collect(scorer: Scorer, k: int, lp_students: np.ndarray, lp_roles: np.ndarra
         _ranks(problem.role_ids, seed, "role"),
         _ranks(problem.student_ids, seed, "student"),
     )
-    by_student, by_role = _TopK(n_students, k), _TopK(n_roles, k)
-    feasible = np.zeros(n_students, dtype=np.int64)
-    acceptable = np.zeros(n_students, dtype=np.int64)
-    for rows, cols, by_signature in blocks(problem):
+
+    def start():
+        counts = np.zeros((2, n_students), dtype=np.int64)  # feasible, acceptable
+        return _TopK(n_students, k), _TopK(n_roles, k), counts
+
+    def work(state, rows, cols, by_signature):
+        by_student, by_role, counts = state
         units = block_units(scorer, rows, cols, by_signature)
-        feasible[rows] += (units >= 0).sum(axis=1)
+        counts[0, rows] += (units >= 0).sum(axis=1)
         usable = units >= scorer.min_units
-        acceptable[rows] += usable.sum(axis=1)
+        counts[1, rows] += usable.sum(axis=1)
         usable &= lp_students[rows, None] & lp_roles[None, cols]
         if not usable.any():
-            continue
+            return
         points = units.astype(np.int64) << RANK_BITS
         keys = np.where(usable, points | role_rank[cols][None, :], -1)
         by_student.merge(rows, keys, np.broadcast_to(cols, keys.shape))
         keys = np.where(usable, points | student_rank[rows][:, None], -1).T
         by_role.merge(cols, keys, np.broadcast_to(rows, keys.shape))
+
+    # Keys are unique per owner (the lottery rank is in the low bits), so the union of the
+    # shares' lists is the same whichever process scored which block.
+    by_student, by_role, counts = start()
+    for other_student, other_role, other_counts in fold_blocks(problem, work, start):
+        by_student.absorb(other_student)
+        by_role.absorb(other_role)
+        counts += other_counts
+    feasible, acceptable = counts
     s1, r1, key1 = by_student.pairs()
     r2, s2, key2 = by_role.pairs()
     ps, pr, pu = _stated(scorer, lp_students, lp_roles)

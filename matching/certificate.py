@@ -2,21 +2,22 @@
 
 The assignment LP (maximise the total value; each student at most once, each role at most its free
 places) has duals ``u`` per student and ``v`` per role, both >= 0, with ``u[s] + v[r] >= w[s, r]``
-on every pair. An optimum on the candidate graph gives such duals for the candidate pairs
-(:func:`potentials`). If no pruned pair has a positive reduced cost ``w - u - v``, the duals are
-feasible for the whole round and the candidate optimum is the round's optimum; otherwise those
-pairs are added and the graph solved again (column generation). Raising each ``u[s]`` by its
-largest positive reduced cost makes the duals feasible, so that sum bounds the gap.
+on every pair. The solver of the candidate graph ends with such duals for the candidate pairs
+(:meth:`matching.transport.Transport.duals`). If no pruned pair has a positive reduced cost
+``w - u - v``, the duals are feasible for the whole round and the candidate optimum is the
+round's optimum; otherwise those pairs are added and the graph solved again (column generation).
+Raising each ``u[s]`` by its largest positive reduced cost makes the duals feasible, so that sum
+bounds the gap.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .blocks import Scorer, block_units, blocks
+from .blocks import Scorer, block_units, fold_blocks
 from .candidates import _TopK
 
-MAX_SWEEPS_FACTOR = 4  # Bellman-Ford sweeps allowed: this many times the number of nodes
+ROLE_BITS = 17  # a role index (below 90,000) in a scan key's low bits; the reduced cost above it
 
 
 def pair_value(units, objective: str, n_students: int) -> np.ndarray:
@@ -31,66 +32,6 @@ def pair_value(units, objective: str, n_students: int) -> np.ndarray:
     if objective == "placements":
         return units + float(n_students * 10**6 + 1)
     return units * float(n_students + 1) + 1.0
-
-
-def potentials(
-    edges: tuple[np.ndarray, np.ndarray, np.ndarray],
-    shape: tuple[int, int],
-    matched_role: np.ndarray,
-    matched_value: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Optimal LP duals from an optimal assignment of the candidate graph.
-
-    Parameters
-    ----------
-    edges : (students, roles, values)
-        Candidate pairs and their values (exact integers in float64).
-    shape : (n_students, n_roles)
-    matched_role : ndarray, shape (n_students,), int
-        Each student's role in the optimum, -1 when unmatched.
-    matched_value : ndarray, shape (n_students,), float64
-        The value of that pair (0 when unmatched).
-
-    Returns
-    -------
-    u, v : ndarray of float64
-        ``u >= 0``, ``v >= 0``, ``u[s] + v[r] >= w`` on every edge, with equality on matched
-        pairs, ``u = 0`` for unmatched students and ``v = 0`` for roles with places left.
-
-    Notes
-    -----
-    The conditions are difference constraints on ``u`` and ``p = -v``: shortest distances from
-    a zero node satisfy them (Bellman-Ford, vectorised: roles from students along every edge,
-    matched students from their role), and an optimal assignment leaves no negative cycle.
-    """
-    students, roles, values = edges
-    n_students, n_roles = shape
-    order = np.argsort(roles, kind="stable")
-    e_s, e_r, e_w = students[order], roles[order], values[order]
-    starts = np.flatnonzero(np.r_[True, e_r[1:] != e_r[:-1]]) if e_r.size else np.zeros(0, int)
-    present = e_r[starts]
-    u = np.where(matched_role < 0, 0.0, np.inf)
-    p = np.zeros(n_roles)
-    matched = np.flatnonzero(matched_role >= 0)
-    via = matched_role[matched]
-    for _ in range(MAX_SWEEPS_FACTOR * (n_students + n_roles) + 2):
-        if starts.size:
-            best = np.minimum.reduceat(u[e_s] - e_w, starts)
-            p_new = p.copy()
-            p_new[present] = np.minimum(p[present], best)
-        else:
-            p_new = p
-        u_new = u.copy()
-        u_new[matched] = np.minimum(u[matched], p_new[via] + matched_value[matched])
-        if np.array_equal(p_new, p) and np.array_equal(u_new, u):
-            break
-        p, u = p_new, u_new
-    else:
-        raise RuntimeError("the candidate assignment is not optimal (the duals do not converge)")
-    v = -p
-    if (u < 0).any() or (v < 0).any() or (u[students] + v[roles] < values).any():
-        raise RuntimeError("the duals found are not feasible on the candidate graph")
-    return u, v
 
 
 def _could_price_out(rows, cols, duals, floors, objective, n_students, margin):
@@ -141,28 +82,36 @@ def scan(
     u, v = duals
     lp_students, lp_roles = lp
     n_students = scorer.shape[0]
-    found = _TopK(n_students, k)
-    for rows, cols, by_signature in blocks(scorer.problem):
+
+    def work(found, rows, cols, by_signature):
         if floors is not None:
             rows, cols = _could_price_out(rows, cols, duals, floors, objective, n_students, margin)
             if not rows.size or not cols.size:
-                continue
+                return
         units = block_units(scorer, rows, cols, by_signature)
         usable = (units >= scorer.min_units) & lp_students[rows, None] & lp_roles[None, cols]
         if not usable.any():
-            continue
+            return
         reduced = pair_value(units, objective, n_students) - u[rows, None] - v[None, cols]
         reduced += margin
         positive = usable & (reduced > 0)
         if not positive.any():
-            continue
+            return
         hit = np.flatnonzero(positive.any(axis=1))
-        keys = np.where(positive[hit], reduced[hit], -1).astype(np.int64)
+        # The role in the low bits makes each student's keys unique, so which pairs are kept
+        # does not depend on how the blocks were shared among processes.
+        keys = reduced[hit].astype(np.int64) << ROLE_BITS | cols[None, :]
+        keys = np.where(positive[hit], keys, -1)
         items = (cols[None, :].astype(np.int64) << 21) | units[hit].astype(np.int64)
         found.merge(rows[hit], keys, np.broadcast_to(items, keys.shape))
-    gap = float((found.keys.max(axis=1, initial=-1) - margin).clip(min=0).sum())
+
+    found = _TopK(n_students, k)
+    for share in fold_blocks(scorer.problem, work, lambda: _TopK(n_students, k)):
+        found.absorb(share)
+    best = found.keys.max(axis=1, initial=-1)
+    gap = float((np.where(best >= 0, best >> ROLE_BITS, -1) - margin).clip(min=0).sum())
     if gap == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty, 0.0
-    students, items, keys = found.pairs()
+    students, items, _ = found.pairs()
     return students, items >> 21, items & ((1 << 21) - 1), gap

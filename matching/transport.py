@@ -214,7 +214,7 @@ def _refill(stale, col_ptr, col_rows, col_cost, x, xcost, v, slot_start, slot_ro
                 for e in range(col_ptr[j], col_ptr[j + 1]):
                     r = col_rows[e]
                     home = x[r]
-                    if home == j or home == FREE:
+                    if home == j or home == FREE:  # noqa: SIM109 (numba: plain comparisons)
                         continue
                     u_r = xcost[r] - (v[home] if home >= 0 else 0.0)
                     nd = d + col_cost[e] - u_r - v[j]
