@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .feasibility import role_encoding
 from .lottery import _splitmix64, tickets
@@ -30,6 +31,7 @@ ROWS_PER_BLOCK = 4096
 PAIRS_PER_CHUNK = 1 << 16  # pairs scored at once by :func:`score_pairs`
 SMALL_CLASS_CELLS = 1 << 19  # a class of students with at most this many pairs is one block
 PROCESSES = min(4, len(os.sched_getaffinity(0)))  # processes sharing the blocks (the cores)
+FORK_CELLS = 5_000_000  # student-role pairs below which forking costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -301,12 +303,21 @@ def fold_blocks(
     into its own ``start()`` state, and the states come back in share order for the caller to
     combine (which must not depend on how the blocks were shared). Shares past the first run in
     forked processes, so the machine's cores all score (the work is many small numpy calls, which
-    threads would serialise on the GIL); without ``fork`` or with one core it all runs here.
+    threads would serialise on the GIL); without ``fork``, with one core or below
+    :data:`FORK_CELLS` pairs it all runs here.
     """
-    global _SHARE
     processes = PROCESSES if processes is None else processes
-    if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_fold(problem, work, start, 0, 1)]
+    # One BLAS thread each: the block products are small, and the cores go to the processes.
+    with threadpool_limits(limits=1, user_api="blas"):
+        n_students, n_roles = problem.shape
+        small = n_students * n_roles < FORK_CELLS
+        if small or processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return [_fold(problem, work, start, 0, 1)]
+        return _fork_shares(problem, work, start, processes)
+
+
+def _fork_shares(problem, work, start, processes: int) -> list[Any]:
+    global _SHARE
     _SHARE = (problem, work, start, processes)
     try:
         with multiprocessing.get_context("fork").Pool(processes - 1) as pool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .blocks import Scorer, build_scorer
 from .candidates import DEFAULT_K, Candidates, collect, unique_pairs
@@ -254,11 +255,17 @@ def solve_national(
     stages: Stages | None = None,
 ) -> dict[str, Any]:
     """:func:`matching.solve_round` for a normalised snapshot on the national path."""
+    stages = stages or Stages()
+    problem = build_national_problem(snapshot, k)
+    # The block products are small: one BLAS thread, the cores going to fold_blocks' processes.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _solve_national(problem, algorithm, include_scores, k, exact, started, stages)
+
+
+def _solve_national(problem, algorithm, include_scores, k, exact, started, stages):
     from .national_result import audit, candidate_scores, national_document
     from .results import SOLVER_NAMES
 
-    stages = stages or Stages()
-    problem = build_national_problem(snapshot, k)
     if algorithm == "optimal":
         outcome = national_optimum(problem, k=k, exact=exact, stages=stages)
         stages.outcome = outcome

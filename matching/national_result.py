@@ -8,7 +8,14 @@ from typing import Any
 import numpy as np
 import scipy
 
-from .blocks import PAIRS_PER_CHUNK, Scorer, block_entries, block_units, blocks, score_pairs
+from .blocks import (
+    PAIRS_PER_CHUNK,
+    Scorer,
+    block_entries,
+    block_units,
+    fold_blocks,
+    score_pairs,
+)
 from .formats import MAX_STUDENT_PREFERENCES, RESULT_FORMAT, result_digest, sha256_of
 from .reasons import pair_reasons, unmatched_text
 from .scoring import SCORE_UNIT, pair_breakdown, travel_table
@@ -90,28 +97,33 @@ def audit(scorer: Scorer, pairs: list[tuple[int, int]], candidates=None) -> dict
     if candidates is not None:
         count, examples = _candidate_blocking(scorer, tables, candidates, state)
         skip = _table(candidates, n_students, n_roles)
-    for rows, cols, by_signature in blocks(problem):
+
+    def work(found, rows, cols, by_signature):
         if candidates is not None:
             rows, cols = _could_block(rows, cols, candidates, state)
             if not rows.size or not cols.size:
-                continue
+                return
         units = block_units(scorer, rows, cols, by_signature)
         acceptable = units >= scorer.min_units
         if skip is not None:
             i, j, _ = block_entries(*skip, rows, cols, n_roles)
             acceptable[i, j] = False
         if not (acceptable & ~locked[rows, None]).any():
-            continue
+            return
         student_key, role_key = preference_blocks(scorer, tables, rows, cols, units)
         blocking = acceptable & (student_key > current[rows, None])
         blocking &= role_key > threshold[None, cols]
         blocking &= ~locked[rows, None]
-        found = int(blocking.sum())
-        if found:
-            count += found
+        if blocking.any():
+            found[0] += int(blocking.sum())
             i, j = np.nonzero(blocking)
             order = np.lexsort((cols[j], rows[i]))[:MAX_EXAMPLES]
-            examples.extend(zip(rows[i][order].tolist(), cols[j][order].tolist(), strict=True))
+            found[1].extend(zip(rows[i][order].tolist(), cols[j][order].tolist(), strict=True))
+            found[1][:] = sorted(found[1])[:MAX_EXAMPLES]
+
+    for share_count, share_examples in fold_blocks(problem, work, lambda: [0, []]):
+        count += share_count
+        examples.extend(share_examples)
     examples = sorted(examples)[:MAX_EXAMPLES]
     return {
         "blocking_pairs": count,

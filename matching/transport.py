@@ -302,12 +302,9 @@ class Transport:
         rows = np.asarray(rows, dtype=np.int64)
         cols = np.asarray(cols, dtype=np.int64)
         cost = -np.asarray(values, dtype=np.float64)
-        order = np.lexsort((cols, rows))
+        order = np.argsort(rows * self.n_cols + cols, kind="stable")
         indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=self.n_rows))])
         graph = (indptr.astype(np.int64), cols[order], cost[order])
-        by_col = np.lexsort((rows, cols))
-        col_ptr = np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=self.n_cols))])
-        transposed = (col_ptr.astype(np.int64), rows[by_col], cost[by_col])
         self.x[:] = FREE
         self.load[:] = 0
         self.xcost[:] = 0.0
@@ -315,6 +312,9 @@ class Transport:
         stale = np.flatnonzero((self.load < self.capacity) & (self.v < 0))
         self.refilled = stale.size
         if stale.size:
+            by_col = np.argsort(cols * self.n_rows + rows, kind="stable")
+            col_ptr = np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=self.n_cols))])
+            transposed = (col_ptr.astype(np.int64), rows[by_col], cost[by_col])
             _refill(stale, *transposed, *self._state())
         if ((self.load < self.capacity) & (self.v < 0)).any():
             raise RuntimeError("a role kept places at a price above 0")
