@@ -21,7 +21,6 @@ from .certificate import pair_value, scan
 from .formats import SnapshotError
 from .lottery import draw_order
 from .problem import Problem, build_problem
-from .transport import Transport
 
 NATIONAL_CELLS = 20_000_000  # student-role pairs above which a round takes the national path
 MAX_STUDENTS = 90_000  # objective sums stay below 2**53 up to here (see objective_bound)
@@ -116,6 +115,8 @@ class GraphSolver:
     """
 
     def __init__(self, problem: Problem, free: np.ndarray, objective: str) -> None:
+        from .transport import Transport  # numba loads only when a national round is solved
+
         n_students, n_roles = problem.shape
         seed = problem.snapshot["parameters"]["seed"]
         self.row_of = np.empty(n_students, dtype=np.int64)

@@ -24,3 +24,16 @@ def test_the_public_api_is_listed_in_dunder_all():
     missing = [name for name in matching.__all__ if not hasattr(matching, name)]
     assert missing == []
     assert {"solve_round", "check_result", "explain_student", "pool_size"} <= set(matching.__all__)
+
+
+def test_importing_matching_leaves_numba_until_a_national_round_is_solved():
+    probe = (
+        "import sys, matching; before = 'numba' in sys.modules; "
+        "from matching.synthetic import synthetic_round; "
+        "matching.solve_round(synthetic_round(30, 12, seed=1), path='national'); "
+        "print(before, 'numba' in sys.modules)"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.split() == ["False", "True"]
