@@ -26,21 +26,38 @@ def load_placement(placement_id: int) -> Placement:
 
 @bp.route("/offers")
 def offers() -> str:
+    """Offers, newest first, 50 a page (keyset pages: `after` or `before` an offer id)."""
     offer_service.expire_overdue(db.session)
     db.session.commit()
-    listed = list(
-        db.session.execute(
-            select(Offer)
-            .order_by(Offer.created_at.desc(), Offer.id.desc())
-            .options(selectinload(Offer.role), selectinload(Offer.student))
-        ).scalars()
+    found = keyset.page(
+        db.session,
+        select(Offer).options(
+            selectinload(Offer.student),
+            selectinload(Offer.role).selectinload(PlacementRole.organisation),
+        ),
+        [Offer.created_at],
+        Offer.id,
+        after=review.cursor(request.args.get("after")),
+        before=review.cursor(request.args.get("before")),
+        descending=True,
     )
-    messages = mail.for_offers(db.session, [offer.id for offer in listed])
+    messages = mail.for_offers(db.session, [offer.id for offer in found.rows])
     return render_template(
         "coordinator/offers/index.html",
-        offers=listed,
+        offers=found.rows,
+        pagination=_pagination(".offers", found),
         emails={offer_id: _states(found) for offer_id, found in messages.items()},
     )
+
+
+def _pagination(endpoint: str, found: keyset.KeysetPage) -> dict[str, object]:
+    """Previous and next links of a keyset page, for govukPagination."""
+    pagination: dict[str, object] = {}
+    if found.previous_before:
+        pagination["previous"] = {"href": url_for(endpoint, before=found.previous_before)}
+    if found.next_after:
+        pagination["next"] = {"href": url_for(endpoint, after=found.next_after)}
+    return pagination
 
 
 def _states(messages: list[OutboxMessage]) -> dict[str, int]:
@@ -121,15 +138,10 @@ def placements_list() -> str:
         before=review.cursor(request.args.get("before")),
         descending=True,
     )
-    pagination: dict[str, object] = {}
-    if found.previous_before:
-        pagination["previous"] = {"href": url_for(".placements_list", before=found.previous_before)}
-    if found.next_after:
-        pagination["next"] = {"href": url_for(".placements_list", after=found.next_after)}
     return render_template(
         "coordinator/offers/placements.html",
         placements=found.rows,
-        pagination=pagination,
+        pagination=_pagination(".placements_list", found),
         form=ConfirmForm(),
     )
 

@@ -67,3 +67,35 @@ def test_keyset_pages_walk_a_newest_first_list_without_gap_or_repeat(app):
     assert not first.has_previous and third.next_after is None
     assert [o.id for o in walk(before=third.previous_before).rows] == [o.id for o in second.rows]
     assert [o.id for o in walk(before=second.previous_before).rows] == [o.id for o in first.rows]
+
+
+def test_offers_come_fifty_a_page_newest_first_and_pages_walk_both_ways(client):
+    from support.rounds import make_pool, run_round
+
+    from placement.models import Offer
+    from placement.services import offers
+
+    pool = make_pool(students=53, roles=53)
+    matching_round = run_round()
+    for proposal in matching_round.proposals:
+        offers.approve(db.session, proposal.id)
+    published = offers.publish(db.session, matching_round, 7)
+    db.session.commit()
+    assert len(published) == 53
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+
+    def shown(response) -> list[str]:
+        return re.findall(r"\(S(\d+)\)", text_of(response))
+
+    first = client.get("/coordinator/offers")
+    on_first = shown(first)
+    assert len(on_first) == 50 and _link(first, "prev") is None
+    newest = db.session.scalars(
+        select(Offer).order_by(Offer.created_at.desc(), Offer.id.desc()).limit(50)
+    ).all()
+    assert on_first == [str(offer.student_id) for offer in newest]
+    second = client.get(_link(first, "next"))
+    assert len(shown(second)) == 3 and _link(second, "next") is None
+    assert set(on_first).isdisjoint(shown(second))
+    assert shown(client.get(_link(second, "prev"))) == on_first
+    assert shown(client.get("/coordinator/offers?before=nonsense")) == on_first
