@@ -7,10 +7,12 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from placement.coordinator import audit_words, bp
+from placement.coordinator.paging import pagination
 from placement.csvsafe import csv_response
 from placement.extensions import db
-from placement.forms import canonical_id, is_whole_number
+from placement.forms import canonical_id
 from placement.models import AuditEvent
+from placement.services import keyset, review
 
 PAGE_SIZE = 50
 
@@ -29,27 +31,29 @@ def _filtered():
 
 @bp.route("/audit")
 def audit() -> str:
+    """Events newest first, 50 a page (keyset pages: `after` or `before` an event id)."""
     query, filters = _filtered()
-    page = request.args.get("page", "1")
-    page_number = int(page) if is_whole_number(page) and 0 < len(page) < 7 else 1
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    events = db.session.execute(
-        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page_number - 1) * PAGE_SIZE)
-    ).scalars()
+    found = keyset.page(
+        db.session,
+        query,
+        [AuditEvent.at],
+        AuditEvent.id,
+        after=review.cursor(request.args.get("after")),
+        before=review.cursor(request.args.get("before")),
+        size=PAGE_SIZE,
+        descending=True,
+    )
     actions = db.session.execute(
         select(AuditEvent.action).distinct().order_by(AuditEvent.action)
     ).scalars()
-    listed = list(events)
     return render_template(
         "coordinator/audit/index.html",
-        events=list(zip(listed, audit_words.in_words(db.session, listed), strict=True)),
+        events=list(zip(found.rows, audit_words.in_words(db.session, found.rows), strict=True)),
         action_words=audit_words.action_words,
         actions=list(actions),
         filters=filters,
-        page=page_number,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pagination=pagination(".audit", found, **{k: v for k, v in filters.items() if v}),
         total=total,
     )
 

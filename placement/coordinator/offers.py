@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from placement.access import get_or_404
 from placement.coordinator import bp
 from placement.coordinator.forms import ConfirmForm, MovePlacementForm, ReasonForm
+from placement.coordinator.paging import pagination
 from placement.errors import Conflict, ValidationFailed
 from placement.extensions import db
 from placement.models import Offer, OutboxMessage, Placement, PlacementRole
@@ -45,19 +46,9 @@ def offers() -> str:
     return render_template(
         "coordinator/offers/index.html",
         offers=found.rows,
-        pagination=_pagination(".offers", found),
+        pagination=pagination(".offers", found),
         emails={offer_id: _states(found) for offer_id, found in messages.items()},
     )
-
-
-def _pagination(endpoint: str, found: keyset.KeysetPage) -> dict[str, object]:
-    """Previous and next links of a keyset page, for govukPagination."""
-    pagination: dict[str, object] = {}
-    if found.previous_before:
-        pagination["previous"] = {"href": url_for(endpoint, before=found.previous_before)}
-    if found.next_after:
-        pagination["next"] = {"href": url_for(endpoint, after=found.next_after)}
-    return pagination
 
 
 def _states(messages: list[OutboxMessage]) -> dict[str, int]:
@@ -141,7 +132,7 @@ def placements_list() -> str:
     return render_template(
         "coordinator/offers/placements.html",
         placements=found.rows,
-        pagination=_pagination(".placements_list", found),
+        pagination=pagination(".placements_list", found),
         form=ConfirmForm(),
     )
 

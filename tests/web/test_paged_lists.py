@@ -99,3 +99,48 @@ def test_offers_come_fifty_a_page_newest_first_and_pages_walk_both_ways(client):
     assert set(on_first).isdisjoint(shown(second))
     assert shown(client.get(_link(second, "prev"))) == on_first
     assert shown(client.get("/coordinator/offers?before=nonsense")) == on_first
+
+
+def test_the_audit_log_comes_fifty_a_page_and_its_pages_keep_the_filter(client):
+    from placement.models import AuditEvent
+    from placement.services import audit
+
+    coordinator = create_coordinator()
+    for number in range(60):
+        audit.record(
+            db.session,
+            "organisation_verified",
+            object_type="organisation",
+            object_id=number,
+            actor_id=coordinator.id,
+            actor_role="coordinator",
+        )
+    for number in range(5):
+        audit.record(
+            db.session,
+            "role_published",
+            object_type="role",
+            object_id=number,
+            actor_id=coordinator.id,
+            actor_role="coordinator",
+        )
+    db.session.commit()
+    sign_in(client, coordinator.email, PASSWORD)
+
+    def shown(response) -> list[str]:
+        return re.findall(r"<tr class=\"govuk-table__row\">\s*<td", text_of(response))
+
+    first = client.get("/coordinator/audit?action=organisation_verified")
+    assert "60 event(s)" in text_of(first) and len(shown(first)) == 50
+    following = _link(first, "next")
+    assert "action=organisation_verified" in following and _link(first, "prev") is None
+    second = client.get(following)
+    assert len(shown(second)) == 10 and _link(second, "next") is None  # 65 without the filter
+    newest = db.session.scalars(
+        select(AuditEvent.id)
+        .where(AuditEvent.action == "organisation_verified")
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    ).all()
+    assert f"after={newest[49]}" in following
+    assert len(shown(client.get(_link(second, "prev")))) == 50
+    assert len(shown(client.get("/coordinator/audit?page=3&after=zz"))) == 50
