@@ -95,9 +95,17 @@ def rounds_list() -> str:
 
 @bp.route("/readiness")
 def readiness() -> str:
+    after = review.cursor(request.args.get("after"))
+    found = rounds.readiness(db.session, after=after)
+    pagination: dict[str, object] = {}
+    if after is not None:
+        pagination["previous"] = {"href": url_for(".readiness"), "labelText": "First page"}
+    if found.next_after is not None:
+        pagination["next"] = {"href": url_for(".readiness", after=found.next_after)}
     return render_template(
         "coordinator/rounds/readiness.html",
-        readiness=rounds.readiness(db.session),
+        readiness=found,
+        pagination=pagination,
         eligible_in_words=snapshot.ELIGIBLE_IN_WORDS,
         ready_in_words=snapshot.READY_IN_WORDS,
         universities=reference.universities(),

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import exists, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from placement import work
 from placement.errors import Conflict, NotFound, ValidationFailed
@@ -19,7 +19,6 @@ from placement.models import (
     Organisation,
     PlacementRole,
     Proposal,
-    StudentProfile,
 )
 from placement.models._types import utcnow
 from placement.services import audit, snapshot
@@ -42,15 +41,24 @@ class RoundFailed(Exception):
     """A round could not run; the message says why, in words a coordinator can act on."""
 
 
+NOT_READY_PAGE = 50  # students not ready listed a page at a time
+
+
 @dataclass
 class Readiness:
-    """Who the next round can use, and why the others cannot be used yet."""
+    """Who the next round can use, and why the others cannot be used yet.
 
-    students: list[StudentProfile]
-    roles: list[PlacementRole]
-    students_not_ready: list[tuple[StudentProfile, str]] = field(default_factory=list)
-    roles_not_ready: list[tuple[PlacementRole, str]] = field(default_factory=list)
+    Students and roles are light rows (ids and the columns shown), not ORM objects, so that the
+    page stays quick with a national programme's tens of thousands of students.
+    """
+
+    students: list[Any]
+    roles: list[Any]
+    students_not_ready: list[tuple[Any, str]] = field(default_factory=list)
+    roles_not_ready: list[tuple[Any, str]] = field(default_factory=list)
     organisations_not_verified: list[Organisation] = field(default_factory=list)
+    students_not_ready_count: int = 0
+    next_after: int | None = None  # the last student listed, when more follow
 
 
 def _held_student_ids(session: Session) -> set[int]:
@@ -58,7 +66,7 @@ def _held_student_ids(session: Session) -> set[int]:
     return set(session.execute(held).scalars())
 
 
-def _student_problem(profile: StudentProfile, live: set[int], held: set[int]) -> str:
+def _student_problem(profile: Any, live: set[int], held: set[int]) -> str:
     if profile.status == "withdrawn":
         return "Withdrawn from the programme"
     if profile.status == "draft":
@@ -76,45 +84,57 @@ def _student_problem(profile: StudentProfile, live: set[int], held: set[int]) ->
     return "Missing " + ", ".join(missing) if missing else "Not ready"
 
 
-def _role_problem(role: PlacementRole) -> str:
-    if role.organisation.status != "verified":
-        return f"Organisation {role.organisation.status}, not verified"
+def _role_problem(role: Any) -> str:
+    if role.organisation_status != "verified":
+        return f"Organisation {role.organisation_status}, not verified"
     if role.status != "published":
         return f"Role is {role.status}"
     return "No places left"
 
 
-def readiness(session: Session) -> Readiness:
-    """Students and roles ready for matching, and every other one with the reason it is not."""
+def readiness(session: Session, after: int | None = None) -> Readiness:
+    """Students and roles ready for matching, and the others with the reason each is not.
+
+    Students not ready come :data:`NOT_READY_PAGE` at a time, by id, after ``after``.
+    """
     held = _held_student_ids(session)
-    students = [p for p in snapshot.ready_students(session) if p.id not in held]
-    roles = snapshot.ready_roles(session)
-    ready_ids = {profile.id for profile in students}
+    ready_ids = snapshot.ready_student_ids(session) - held
     live = set(
         session.execute(
             select(Offer.student_id).where(Offer.status.in_(("pending", "accepted")))
         ).scalars()
     )
-    others = session.execute(
-        select(StudentProfile)
-        .where(StudentProfile.id.not_in(ready_ids) if ready_ids else True)
-        .options(selectinload(StudentProfile.skills))
-        .order_by(StudentProfile.id)
-    ).scalars()
-    ready_role_ids = {role.id for role in roles}
-    other_roles = session.execute(
-        select(PlacementRole)
+    students, others = [], []
+    for row in snapshot.student_rows(session):
+        (students if row.id in ready_ids else others).append(row)
+    listed = [row for row in others if after is None or row.id > after]
+    page = listed[:NOT_READY_PAGE]
+    ready_role_ids = set(
+        session.execute(snapshot.ready_roles_query().with_only_columns(PlacementRole.id)).scalars()
+    )
+    roles, roles_not_ready = [], []
+    for role in session.execute(
+        select(
+            PlacementRole.id,
+            PlacementRole.title,
+            PlacementRole.status,
+            (PlacementRole.places - PlacementRole.places_taken).label("places_left"),
+            Organisation.name.label("organisation_name"),
+            Organisation.status.label("organisation_status"),
+        )
+        .join(Organisation)
         .where(PlacementRole.status != "closed")
         .order_by(PlacementRole.id)
-        .options(selectinload(PlacementRole.organisation))
-    ).scalars()
+    ):
+        if role.id in ready_role_ids:
+            roles.append(role)
+        else:
+            roles_not_ready.append((role, _role_problem(role)))
     return Readiness(
         students=students,
         roles=roles,
-        students_not_ready=[(p, _student_problem(p, live, held)) for p in others],
-        roles_not_ready=[
-            (role, _role_problem(role)) for role in other_roles if role.id not in ready_role_ids
-        ],
+        students_not_ready=[(row, _student_problem(row, live, held)) for row in page],
+        roles_not_ready=roles_not_ready,
         organisations_not_verified=list(
             session.execute(
                 select(Organisation)
@@ -122,6 +142,8 @@ def readiness(session: Session) -> Readiness:
                 .order_by(Organisation.created_at)
             ).scalars()
         ),
+        students_not_ready_count=len(others),
+        next_after=page[-1].id if len(listed) > NOT_READY_PAGE else None,
     )
 
 

@@ -21,6 +21,7 @@ from placement.models import (
     PlacementRole,
     RoleSkill,
     StudentProfile,
+    StudentSkill,
 )
 
 FORMAT = "placement-round/1"
@@ -130,11 +131,16 @@ def eligible():  # type: ignore[no-untyped-def]
     return and_(StudentProfile.rqf_level >= 6, StudentProfile.right_to_work.is_(True))
 
 
+def _ready_where():  # type: ignore[no-untyped-def]
+    """The part of "ready" that SQL decides; :func:`missing_for_matching` decides the rest."""
+    return and_(StudentProfile.status == "submitted", eligible(), ~_has_live_offer())
+
+
 def ready_students(session: Session) -> list[StudentProfile]:
     """Submitted, eligible students who hold no live offer or placement."""
     query = (
         select(StudentProfile)
-        .where(StudentProfile.status == "submitted", eligible(), ~_has_live_offer())
+        .where(_ready_where())
         .options(selectinload(StudentProfile.skills), selectinload(StudentProfile.preferences))
         .order_by(StudentProfile.id)
     )
@@ -143,7 +149,33 @@ def ready_students(session: Session) -> list[StudentProfile]:
     ]
 
 
-def _ready_roles_query():  # type: ignore[no-untyped-def]
+def student_rows(session: Session, *conditions: Any) -> list[Any]:
+    """Light rows of students (no ORM objects, no skills loaded), with the attributes
+    :func:`missing_for_matching` reads; ``skills`` is whether the student has any."""
+    has_skills = exists().where(StudentSkill.student_id == StudentProfile.id)
+    query = select(
+        StudentProfile.id,
+        StudentProfile.status,
+        StudentProfile.given_name,
+        StudentProfile.family_name,
+        StudentProfile.university_id,
+        StudentProfile.rqf_level,
+        StudentProfile.available_from,
+        StudentProfile.hours_per_week,
+        StudentProfile.work_modes,
+        StudentProfile.right_to_work,
+        has_skills.label("skills"),
+    )
+    return list(session.execute(query.where(*conditions).order_by(StudentProfile.id)))
+
+
+def ready_student_ids(session: Session) -> set[int]:
+    """The ids :func:`ready_students` would give, without loading the profiles."""
+    rows = student_rows(session, _ready_where())
+    return {row.id for row in rows if not missing_for_matching(row)}
+
+
+def ready_roles_query():  # type: ignore[no-untyped-def]
     return (
         select(PlacementRole)
         .join(Organisation)
@@ -162,12 +194,12 @@ def ready_roles(session: Session) -> list[PlacementRole]:
     role.skills is not loaded with them (it is the costly part): build_snapshot reads the skills
     with one query of its own, and role_skills gives them without loading objects.
     """
-    return list(session.execute(_ready_roles_query()).scalars())
+    return list(session.execute(ready_roles_query()).scalars())
 
 
 def ready_role(session: Session, role_id: int) -> PlacementRole | None:
     """One role if ready_roles would list it, else None."""
-    query = _ready_roles_query().where(PlacementRole.id == role_id)
+    query = ready_roles_query().where(PlacementRole.id == role_id)
     return session.execute(query).scalars().first()
 
 

@@ -144,3 +144,45 @@ def test_the_audit_log_comes_fifty_a_page_and_its_pages_keep_the_filter(client):
     assert f"after={newest[49]}" in following
     assert len(shown(client.get(_link(second, "prev")))) == 50
     assert len(shown(client.get("/coordinator/audit?page=3&after=zz"))) == 50
+
+
+def test_readiness_reads_light_rows_with_the_same_ready_students_as_the_round_snapshot(app):
+    from support.factories import create_student
+
+    from placement.services import snapshot
+
+    create_student()
+    create_student(submitted=False)
+    create_student(skills={})  # submitted, but no skills: not ready
+    create_student(rqf_level=5)
+    create_student(right_to_work=False)
+    create_student(work_modes=[])
+    create_student(hours_per_week=None)
+    create_student(status="withdrawn")
+    db.session.commit()
+    loaded = {profile.id for profile in snapshot.ready_students(db.session)}
+    assert len(loaded) == 1  # only the first: each other one misses something
+    assert snapshot.ready_student_ids(db.session) == loaded
+
+
+def test_students_not_ready_come_fifty_a_page_with_the_count_of_all(client):
+    from support.factories import create_student
+
+    coordinator = create_coordinator()
+    ready = [create_student() for _ in range(3)]
+    drafts = [create_student(submitted=False, given_name=f"Draft{n:02d}") for n in range(57)]
+    db.session.commit()
+    sign_in(client, coordinator.email, PASSWORD)
+
+    def listed(response) -> list[str]:
+        return re.findall(r"Draft\d\d", text_of(response))
+
+    first = client.get("/coordinator/readiness")
+    page = text_of(first)
+    assert "3 students ready" in page and "Students not ready (57)" in page
+    assert listed(first) == [f"Draft{n:02d}" for n in range(50)]
+    second = client.get(_link(first, "next"))
+    assert listed(second) == [f"Draft{n:02d}" for n in range(50, 57)]
+    assert _link(second, "next") is None and _link(second, "prev") == "/coordinator/readiness"
+    assert all(f"(S{p.id})" not in text_of(second) for p in ready)
+    assert len(drafts) == 57
