@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from placement.models import (
     AuditEvent,
@@ -89,7 +89,11 @@ class _Names:
             return None
         key = (model, number)
         if key not in self.cache:
-            self.cache[key] = self.session.get(model, number)
+            # A round's snapshot and result run to tens of megabytes at national size: only its
+            # name and id are shown here.
+            light = [defer(MatchingRound.snapshot), defer(MatchingRound.result)]
+            options = light if model is MatchingRound else []
+            self.cache[key] = self.session.get(model, number, options=options)
         return self.cache[key]
 
     def who(self, event: AuditEvent) -> str:

@@ -98,7 +98,6 @@ def readiness(session: Session, after: int | None = None) -> Readiness:
     Students not ready come :data:`NOT_READY_PAGE` at a time, by id, after ``after``.
     """
     held = _held_student_ids(session)
-    ready_ids = snapshot.ready_student_ids(session) - held
     live = set(
         session.execute(
             select(Offer.student_id).where(Offer.status.in_(("pending", "accepted")))
@@ -106,7 +105,7 @@ def readiness(session: Session, after: int | None = None) -> Readiness:
     )
     students, others = [], []
     for row in snapshot.student_rows(session):
-        (students if row.id in ready_ids else others).append(row)
+        (students if snapshot.is_ready(row) and row.id not in held else others).append(row)
     listed = [row for row in others if after is None or row.id > after]
     page = listed[:NOT_READY_PAGE]
     ready_role_ids = set(

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, exists, inspect, select
+from sqlalchemy import and_, case, exists, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 import matching
@@ -149,9 +149,10 @@ def ready_students(session: Session) -> list[StudentProfile]:
     ]
 
 
-def student_rows(session: Session, *conditions: Any) -> list[Any]:
-    """Light rows of students (no ORM objects, no skills loaded), with the attributes
-    :func:`missing_for_matching` reads; ``skills`` is whether the student has any."""
+def student_rows(session: Session) -> list[Any]:
+    """Light rows of every student (no ORM objects, no skills loaded), by id, with what
+    :func:`missing_for_matching` reads (``skills`` says whether the student has any) and
+    ``ready_so_far``: whether the SQL part of "ready" (:func:`_ready_where`) holds."""
     has_skills = exists().where(StudentSkill.student_id == StudentProfile.id)
     query = select(
         StudentProfile.id,
@@ -165,14 +166,14 @@ def student_rows(session: Session, *conditions: Any) -> list[Any]:
         StudentProfile.work_modes,
         StudentProfile.right_to_work,
         has_skills.label("skills"),
+        case((_ready_where(), True), else_=False).label("ready_so_far"),
     )
-    return list(session.execute(query.where(*conditions).order_by(StudentProfile.id)))
+    return list(session.execute(query.order_by(StudentProfile.id)))
 
 
-def ready_student_ids(session: Session) -> set[int]:
-    """The ids :func:`ready_students` would give, without loading the profiles."""
-    rows = student_rows(session, _ready_where())
-    return {row.id for row in rows if not missing_for_matching(row)}
+def is_ready(row: Any) -> bool:
+    """Whether a :func:`student_rows` row is one :func:`ready_students` would give."""
+    return bool(row.ready_so_far) and not missing_for_matching(row)
 
 
 def ready_roles_query():  # type: ignore[no-untyped-def]
