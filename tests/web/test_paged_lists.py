@@ -106,20 +106,12 @@ def test_the_audit_log_comes_fifty_a_page_and_its_pages_keep_the_filter(client):
     from placement.services import audit
 
     coordinator = create_coordinator()
-    for number in range(60):
+    events = [("organisation_verified", "organisation")] * 60 + [("role_published", "role")] * 5
+    for number, (action, kind) in enumerate(events):
         audit.record(
             db.session,
-            "organisation_verified",
-            object_type="organisation",
-            object_id=number,
-            actor_id=coordinator.id,
-            actor_role="coordinator",
-        )
-    for number in range(5):
-        audit.record(
-            db.session,
-            "role_published",
-            object_type="role",
+            action,
+            object_type=kind,
             object_id=number,
             actor_id=coordinator.id,
             actor_role="coordinator",
