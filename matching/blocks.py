@@ -30,7 +30,12 @@ CELLS_PER_BLOCK = 1 << 21  # cells of one block product (about 8 MB of float32)
 ROWS_PER_BLOCK = 4096
 PAIRS_PER_CHUNK = 1 << 16  # pairs scored at once by :func:`score_pairs`
 SMALL_CLASS_CELLS = 1 << 19  # a class of students with at most this many pairs is one block
-PROCESSES = min(4, len(os.sched_getaffinity(0)))  # processes sharing the blocks (the cores)
+# Processes sharing the blocks: the cores this process may use (all of them where the system
+# cannot say, as on macOS), at most 4.
+PROCESSES = min(
+    4,
+    len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
+)
 FORK_CELLS = 5_000_000  # student-role pairs below which forking costs more than it saves
 
 
