@@ -9,13 +9,13 @@ on the sparse graph, with a binary heap and capacities instead of one column per
   row until it reaches a role with a place left or some row's "stay unmatched" option;
 * the column prices ``v`` of the roles settled before that distance move by their distance, so
   reduced costs stay non-negative and every assigned pair stays tight;
-* roles with a place left keep ``v = 0`` throughout.
+* from a cold start, roles with a place left keep ``v = 0`` throughout.
 
 When every row is done, ``(-u, -v)`` is an optimal solution of the assignment LP's dual, which is
 what :mod:`matching.certificate` needs to price the pruned pairs. After the certificate adds pairs,
-:meth:`Transport.solve` starts again from the previous assignment and prices: only rows whose new
-pairs break the dual constraints (and, through a role that lost a student, rows that would now
-prefer it) are freed and re-augmented.
+:meth:`Transport.solve` assigns every row again but starts from the last solve's prices, which are
+nearly right, so most searches end at once. A role then left with a place at a price above 0 is
+brought to a full load or to price 0 by :func:`_refill`, the same search run backwards from it.
 
 All values are whole numbers held in float64 below 2**53 (see ``matching.national``), so every
 distance and price is exact.
