@@ -90,23 +90,16 @@ class _TopK:
         self.extra = np.zeros((n_owners, k), dtype=np.int64) if extra else None
         self.k = k
 
-    @staticmethod
-    def trim(keys: np.ndarray, payload: list[np.ndarray], k: int):
-        """Each row's ``k`` largest keys (and their payload), for :meth:`merge`; thread-safe."""
-        if keys.shape[1] <= k:
-            return keys, payload
-        top = np.argpartition(keys, keys.shape[1] - k, axis=1)[:, -k:]
-        return np.take_along_axis(keys, top, axis=1), [
-            np.take_along_axis(a, top, axis=1) for a in payload
-        ]
-
     def merge(self, owners: np.ndarray, keys: np.ndarray, items: np.ndarray, extra=None) -> None:
         """Merge rows of candidate ``keys`` (shape (len(owners), m)) for ``owners``.
 
         ``items`` (and ``extra``, when kept) have the same shape and travel with their keys.
         """
         payload = [items] if extra is None else [items, extra]
-        keys, payload = self.trim(keys, payload, self.k)
+        if keys.shape[1] > self.k:
+            top = np.argpartition(keys, keys.shape[1] - self.k, axis=1)[:, -self.k :]
+            keys = np.take_along_axis(keys, top, axis=1)
+            payload = [np.take_along_axis(a, top, axis=1) for a in payload]
         all_keys = np.concatenate([self.keys[owners], keys], axis=1)
         stores = [self.items] if extra is None else [self.items, self.extra]
         merged = [
