@@ -12,6 +12,7 @@ from .feasibility import RULES, feasible_mask, rule_masks
 from .formats import DEFAULT_PARAMETERS, DEFAULT_WEIGHTS, SnapshotError
 from .geography import BOROUGHS, travel_km
 from .problem import Problem, build_problem
+from .role_index import RoleIndex, RoleRanking
 from .rounds import alternatives, solve_round
 from .scoring import component_matrices, score_matrix
 from .snapshot import prepare, validate_snapshot
@@ -24,6 +25,8 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "RULES",
     "Problem",
+    "RoleIndex",
+    "RoleRanking",
     "SnapshotError",
     "alternatives",
     "assign",

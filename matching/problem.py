@@ -139,7 +139,8 @@ def _pair_matrix(pairs: list[dict], s_index: dict, r_index: dict, shape: tuple[i
     return matrix
 
 
-def _student_arrays(students: list[dict], skill_index: dict, sector_index: dict) -> dict:
+def student_arrays(students: list[dict], skill_index: dict, sector_index: dict) -> dict:
+    """The student-side fields of :class:`Problem`, skills and sectors numbered by the indexes."""
     sectors = np.zeros((len(students), len(sector_index)), dtype=bool)
     for row, student in enumerate(students):
         sectors[row, [sector_index[s] for s in student["sectors"]]] = True
@@ -207,7 +208,7 @@ def build_problem(snapshot: dict[str, Any], *, dense: bool = True) -> Problem:
         student_ids=student_ids,
         role_ids=role_ids,
         skill_ids=tuple(skills),
-        **_student_arrays(students, skill_index, sector_index),
+        **student_arrays(students, skill_index, sector_index),
         **_role_arrays(roles, skill_index, sector_index),
         student_prefs=student_prefs,
         role_prefs=role_prefs,

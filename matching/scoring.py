@@ -114,6 +114,29 @@ def travel_points(problem: Problem, budget: int) -> np.ndarray:
     return np.vstack([points, unknown])
 
 
+def _factor_slices(problem: Problem) -> tuple[list[slice], int]:
+    """Where the skills, boroughs, sectors, "no sector" and ones columns sit, and the width K."""
+    n_sectors = problem.student_sectors.shape[1]
+    widths = (problem.student_levels.shape[1] * LEVELS, N_BOROUGH_ROWS, n_sectors, 1, 1)
+    bounds = np.cumsum((0, *widths)).tolist()
+    return [slice(a, b) for a, b in pairwise(bounds)], bounds[-1]
+
+
+def student_factors(problem: Problem) -> np.ndarray:
+    """The student side of :func:`score_factors` alone, shape (n_students, K), float32."""
+    (skills, boroughs, sectors, no_sector, ones), width = _factor_slices(problem)
+    n_students, n_skills = problem.student_levels.shape
+    student_side = np.zeros((n_students, width), dtype=np.float32)
+    levels = student_side[:, skills].reshape(n_students, n_skills, LEVELS)  # a view
+    levels[...] = np.take(AT_LEAST, problem.student_levels, axis=0)
+    borough = boroughs.start + problem.student_borough % N_BOROUGH_ROWS  # -1 (unknown): the last
+    student_side[np.arange(n_students), borough] = 1
+    student_side[:, sectors] = problem.student_sectors
+    student_side[:, no_sector] = ~problem.has_sectors[:, None]
+    student_side[:, ones] = 1
+    return student_side
+
+
 def score_factors(problem: Problem, points: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """The two float32 matrices whose product is every pair's points, preferences aside.
 
@@ -126,27 +149,16 @@ def score_factors(problem: Problem, points: dict[str, int]) -> tuple[np.ndarray,
     role_side : ndarray, shape (K, n_roles), float32
         The points each of those is worth to each role.
     """
-    (n_students, n_roles), n_sectors = problem.shape, problem.student_sectors.shape[1]
-    widths = (problem.student_levels.shape[1] * LEVELS, N_BOROUGH_ROWS, n_sectors, 1, 1)
-    bounds = np.cumsum((0, *widths)).tolist()
-    skills, boroughs, sectors, no_sector, ones = (slice(a, b) for a, b in pairwise(bounds))
-    student_side = np.zeros((n_students, bounds[-1]), dtype=np.float32)
-    levels = student_side[:, skills].reshape(n_students, widths[0] // LEVELS, LEVELS)  # a view
-    levels[...] = np.take(AT_LEAST, problem.student_levels, axis=0)
-    borough = boroughs.start + problem.student_borough % N_BOROUGH_ROWS  # -1 (unknown): the last
-    student_side[np.arange(n_students), borough] = 1
-    student_side[:, sectors] = problem.student_sectors
-    student_side[:, no_sector] = ~problem.has_sectors[:, None]
-    student_side[:, ones] = 1
-
-    role_side = np.empty((bounds[-1], n_roles), dtype=np.float32)
+    (skills, boroughs, sectors, no_sector, ones), width = _factor_slices(problem)
+    n_roles, n_sectors = problem.shape[1], problem.student_sectors.shape[1]
+    role_side = np.empty((width, n_roles), dtype=np.float32)
     skill_step_points(problem, points["skills"], out=role_side[skills])
     role_side[boroughs] = travel_points(problem, points["travel"])
     role_side[sectors] = (np.arange(n_sectors)[:, None] == problem.role_sector) * points["sector"]
     role_side[no_sector] = points["sector"] // 2
     no_skills = problem.role_levels.sum(axis=1) == 0
     role_side[ones] = np.where(no_skills, points["skills"], 0)
-    return student_side, role_side
+    return student_factors(problem), role_side
 
 
 def preference_points(problem: Problem, budget: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
