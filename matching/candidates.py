@@ -143,32 +143,23 @@ def collect(scorer: Scorer, k: int, lp_students: np.ndarray, lp_roles: np.ndarra
     Candidates
         The union of the top-k lists and of every stated preference that is acceptable.
     """
+    from .topk import Heaps, collect_block  # numba loads only when a national round is solved
+
     problem = scorer.problem
     n_students, n_roles = problem.shape
     seed = problem.snapshot["parameters"]["seed"]
-    role_rank, student_rank = (
-        _ranks(problem.role_ids, seed, "role"),
-        _ranks(problem.student_ids, seed, "student"),
-    )
+    ranks = (_ranks(problem.role_ids, seed, "role"), _ranks(problem.student_ids, seed, "student"))
 
     def start():
         counts = np.zeros((2, n_students), dtype=np.int64)  # feasible, acceptable
-        return _TopK(n_students, k), _TopK(n_roles, k), counts
+        return Heaps(n_students, k), Heaps(n_roles, k), counts
 
     def work(state, rows, cols, by_signature):
         by_student, by_role, counts = state
         units = block_units(scorer, rows, cols, by_signature)
-        counts[0, rows] += (units >= 0).sum(axis=1)
-        usable = units >= scorer.min_units
-        counts[1, rows] += usable.sum(axis=1)
-        usable &= lp_students[rows, None] & lp_roles[None, cols]
-        if not usable.any():
-            return
-        points = units.astype(np.int64) << RANK_BITS
-        keys = np.where(usable, points | role_rank[cols][None, :], -1)
-        by_student.merge(rows, keys, np.broadcast_to(cols, keys.shape))
-        keys = np.where(usable, points | student_rank[rows][:, None], -1).T
-        by_role.merge(cols, keys, np.broadcast_to(rows, keys.shape))
+        lists = (by_student.keys, by_student.items, by_role.keys, by_role.items)
+        usable = (lp_students, lp_roles)
+        collect_block(units, rows, cols, *usable, scorer.min_units, ranks, counts, lists)
 
     # Keys are unique per owner (the lottery rank is in the low bits), so the union of the
     # shares' lists is the same whichever process scored which block.

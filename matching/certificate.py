@@ -15,9 +15,21 @@ from __future__ import annotations
 import numpy as np
 
 from .blocks import Scorer, block_units, fold_blocks
-from .candidates import _TopK
 
 ROLE_BITS = 17  # a role index (below 90,000) in a scan key's low bits; the reduced cost above it
+
+
+def value_terms(objective: str, n_students: int) -> tuple[float, float]:
+    """``(scale, offset)``: placing a pair worth ``points`` is worth ``points * scale + offset``.
+
+    Examples
+    --------
+    >>> value_terms("placements", 3), value_terms("score", 3)
+    ((1.0, 3000001.0), (4.0, 1.0))
+    """
+    if objective == "placements":
+        return 1.0, float(n_students * 10**6 + 1)
+    return float(n_students + 1), 1.0
 
 
 def pair_value(units, objective: str, n_students: int) -> np.ndarray:
@@ -28,10 +40,8 @@ def pair_value(units, objective: str, n_students: int) -> np.ndarray:
     >>> pair_value(np.array([0, 10**6]), "placements", 3).tolist()
     [3000001.0, 4000001.0]
     """
-    units = np.asarray(units, dtype=np.float64)
-    if objective == "placements":
-        return units + float(n_students * 10**6 + 1)
-    return units * float(n_students + 1) + 1.0
+    scale, offset = value_terms(objective, n_students)
+    return np.asarray(units, dtype=np.float64) * scale + offset
 
 
 def _could_price_out(rows, cols, duals, floors, objective, n_students, margin):
@@ -79,9 +89,12 @@ def scan(
         Sum over students of their largest positive reduced cost: no assignment of the whole
         round is worth more than the candidate optimum plus this (0 = certified).
     """
+    from .topk import Heaps, scan_block  # numba loads only when a national round is solved
+
     u, v = duals
     lp_students, lp_roles = lp
     n_students = scorer.shape[0]
+    value = value_terms(objective, n_students)
 
     def work(found, rows, cols, by_signature):
         if floors is not None:
@@ -89,24 +102,15 @@ def scan(
             if not rows.size or not cols.size:
                 return
         units = block_units(scorer, rows, cols, by_signature)
-        usable = (units >= scorer.min_units) & lp_students[rows, None] & lp_roles[None, cols]
-        if not usable.any():
-            return
-        reduced = pair_value(units, objective, n_students) - u[rows, None] - v[None, cols]
-        reduced += margin
-        positive = usable & (reduced > 0)
-        if not positive.any():
-            return
-        hit = np.flatnonzero(positive.any(axis=1))
-        # The role in the low bits makes each student's keys unique, so which pairs are kept
-        # does not depend on how the blocks were shared among processes.
-        keys = reduced[hit].astype(np.int64) << ROLE_BITS | cols[None, :]
-        keys = np.where(positive[hit], keys, -1)
-        items = (cols[None, :].astype(np.int64) << 21) | units[hit].astype(np.int64)
-        found.merge(rows[hit], keys, np.broadcast_to(items, keys.shape))
+        # The role in a key's low bits makes each student's keys unique, so which pairs are
+        # kept does not depend on how the blocks were shared among processes.
+        usable = (lp_students, lp_roles)
+        lists = (found.keys, found.items)
+        reduced = (u, v, float(margin))
+        scan_block(units, rows, cols, *usable, scorer.min_units, value, reduced, *lists)
 
-    found = _TopK(n_students, k)
-    for share in fold_blocks(scorer.problem, work, lambda: _TopK(n_students, k)):
+    found = Heaps(n_students, k)
+    for share in fold_blocks(scorer.problem, work, lambda: Heaps(n_students, k)):
         found.absorb(share)
     best = found.keys.max(axis=1, initial=-1)
     gap = float((np.where(best >= 0, best >> ROLE_BITS, -1) - margin).clip(min=0).sum())
