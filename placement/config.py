@@ -70,8 +70,6 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "TRUSTED_HOSTS": _split(os.environ.get("TRUSTED_HOSTS")),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", default=not (demo or debug)),
         "OFFER_DEADLINE_DAYS": int(os.environ.get("OFFER_DEADLINE_DAYS", "7")),
-        # "background" or "off": ranking a student against more than 2,000 open roles.
-        "ROLE_RANKING": os.environ.get("ROLE_RANKING", "background"),
         "HSTS": _flag("HSTS", default=not (demo or debug)),
         # Links in emails written by background jobs, outside any request.
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),

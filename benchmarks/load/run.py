@@ -164,7 +164,6 @@ def start_gunicorn(url: str, port: int, workers: int, folder: Path) -> subproces
         "SESSION_COOKIE_SECURE": "0",
         "HSTS": "0",
         "MAIL_BACKEND": "locmem",
-        "ROLE_RANKING": os.environ.get("ROLE_RANKING", "background"),
     }
     command = [BIN / "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
     log = (folder / "gunicorn.log").open("w")

@@ -8,24 +8,21 @@ published, edited (``roles._apply`` touches ``updated_at`` when only skills chan
 up or frees a place, when an organisation's verification changes which roles are open, and when
 an organisation marks or unmarks a student. Each process keeps the latest two versions.
 
-The student's ranking over every open role (the engine's ``explain_student``) is then kept per
-data version and per student (their snapshot entry, hashed) in a bounded least-recently-used cache,
-so paging and filtering never score all roles again; a page explains only the roles it shows.
-Above ``INLINE_LIMIT`` open roles (national size: the engine takes seconds for one student against
-20,000 roles) a missing ranking is computed by one background thread per process instead of in the
-request; until it is ready the page lists roles by start date and says so.
+The engine's ``RoleIndex`` of those entries (validated, as arrays) is made once per version too,
+on the first ranking; it ranks one student against every open role in ``explain_student``'s order
+in milliseconds, even at national size, so the ranking is made in the request. It is kept per data
+version and per student (their snapshot entry, hashed) in a bounded least-recently-used cache, so
+paging and filtering reuse it; a page explains only the roles it shows.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, select
@@ -44,11 +41,6 @@ from placement.services import snapshot
 
 VERSIONS_KEPT = 2
 RANKINGS_KEPT = 512
-INLINE_LIMIT = 2_000
-
-_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="role-ranking")
-_queued: set[tuple[Any, ...]] = set()
-_queued_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -65,6 +57,25 @@ class OpenRoles:
     skills: dict[str, frozenset[int]]
     # Student id -> the open roles whose organisation marked the student.
     interests: dict[int, frozenset[int]]
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        """The engine ids of the open roles."""
+        return frozenset(snapshot.role_key(role_id) for role_id in self.ids)
+
+    @cached_property
+    def index(self) -> matching.RoleIndex:
+        """The engine's index of the open roles (no student yet), made on the first ranking."""
+        return matching.RoleIndex(
+            {
+                "format": snapshot.FORMAT,
+                "parameters": {},
+                "students": [],
+                "roles": list(self.entries.values()),
+                "locked": [],
+                "forbidden": [],
+            }
+        )
 
 
 _versions: BoundedCache[tuple[Any, ...], OpenRoles] = BoundedCache(VERSIONS_KEPT)
@@ -179,8 +190,7 @@ def filtered(open_roles: OpenRoles, filters: dict[str, str]) -> list[int]:
 
 
 def _student_document(profile: StudentProfile, open_roles: OpenRoles) -> dict[str, Any]:
-    keys = {snapshot.role_key(role_id) for role_id in open_roles.ids}
-    return snapshot.student_entry(profile, keys)
+    return snapshot.student_entry(profile, set(open_roles.keys))
 
 
 @dataclass(frozen=True)
@@ -197,80 +207,23 @@ class Ranking:
         return len(self.order)
 
 
-def ranking(
-    profile: StudentProfile, open_roles: OpenRoles, *, background: bool = True
-) -> Ranking | None:
-    """Every open role id, best fit for the student first (the engine's order), cached.
-
-    None while a national-size ranking is being computed in the background, or when
-    ``background`` is False and there are too many open roles to rank in a request.
-    """
+def ranking(profile: StudentProfile, open_roles: OpenRoles) -> Ranking:
+    """Every open role id, best fit for the student first (the engine's order), cached."""
     student = _student_document(profile, open_roles)
     marked = sorted(open_roles.interests.get(profile.id, frozenset()))
     fingerprint = hashlib.sha256(
         json.dumps([student, marked], sort_keys=True, default=str).encode()
     ).hexdigest()
     key = (open_roles.version, profile.id, fingerprint)
-    if len(open_roles.ids) <= INLINE_LIMIT:
-        return _rankings.get(key, lambda: _rank(student, marked, open_roles))
-    found = _rankings.peek(key)
-    if found is None and background:
-        _queue(key, student, marked, open_roles)
-    return found
-
-
-def _queue(key: tuple[Any, ...], student: dict, marked: list[int], open_roles: OpenRoles) -> None:
-    with _queued_lock:
-        if key in _queued:
-            return
-        _queued.add(key)
-
-    def work() -> None:
-        _lower_priority()
-        try:
-            _rankings.get(key, lambda: _rank(student, marked, open_roles))
-        finally:
-            with _queued_lock:
-                _queued.discard(key)
-
-    _background.submit(work)
-
-
-def _lower_priority() -> None:
-    """Let requests go first: on Linux a thread has its own nice value."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    except (AttributeError, OSError):  # not Linux, or not allowed: run at the usual priority
-        return
-
-
-def wait_for_background() -> None:
-    """Block until every queued ranking is done (tests, and scripts that warm the cache)."""
-    _background.submit(lambda: None).result()
+    return _rankings.get(key, lambda: _rank(student, marked, open_roles))
 
 
 def _rank(student: dict[str, Any], marked: list[int], open_roles: OpenRoles) -> Ranking:
-    if not open_roles.ids:
-        return Ranking((), 0)
-    marked_set = set(marked)
-    roles = [
-        {**entry, "preferences": [student["id"]] if role_id in marked_set else []}
-        for role_id, entry in open_roles.entries.items()
-    ]
-    document = {
-        "format": snapshot.FORMAT,
-        "parameters": {},
-        "students": [student],
-        "roles": roles,
-        "locked": [],
-        "forbidden": [],
-    }
-    explained = matching.explain_student(document, student["id"])["roles"]
-    # explain_student lists the roles the student meets first.
-    return Ranking(
-        tuple(snapshot.row_id(entry["role"]) for entry in explained),
-        sum(1 for entry in explained if entry["feasible"]),
-    )
+    # A role whose organisation marked the student lists that student alone, first.
+    lists = {snapshot.role_key(role_id): [student["id"]] for role_id in marked}
+    ranked = open_roles.index.rank(student, role_preferences=lists)
+    # The index lists the roles the student meets first.
+    return Ranking(tuple(snapshot.row_id(key) for key in ranked.roles), ranked.feasible)
 
 
 def clear() -> None:

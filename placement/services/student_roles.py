@@ -66,10 +66,6 @@ class RolesPage:
     page: int
     pages: int
     fit: dict[int, Fit]
-    # The ranking against every open role is being worked out: roles are in date order for now.
-    ranking_pending: bool = False
-    # Too many open roles to rank, and background ranking is switched off: date order.
-    not_ranked: bool = False
     # "matched": only roles the student can be matched to; "all": every open role.
     view: str = "all"
     # Of the roles the filters keep, how many the student can be matched to (None: not known yet).
@@ -97,21 +93,15 @@ def roles_page(
     page: int,
     *,
     view: str | None = None,
-    background: bool = True,
 ) -> RolesPage:
     """The page's roles: ranked against every open role from the per-version cache.
 
     ``view`` is "matched" (roles the student can be matched to), "all", or None for "matched"
-    whenever there are any. ``background`` False: above the cache's inline limit roles are not
-    ranked at all.
+    whenever there are any. Until the profile can be matched, roles are in start date order.
     """
     cached = open_role_cache.current(session)
     kept = set(open_role_cache.filtered(cached, filters))
-    ranked = (
-        open_role_cache.ranking(profile, cached, background=background)
-        if can_fit(profile)
-        else None
-    )
+    ranked = open_role_cache.ranking(profile, cached) if can_fit(profile) else None
     matched_count = None
     if ranked is not None:
         everything = [role_id for role_id in ranked.order if role_id in kept]
@@ -127,7 +117,6 @@ def roles_page(
     pages = max(ceil(len(order) / PER_PAGE), 1)
     page = min(max(page, 1), pages)
     shown = _roles_by_id(session, order[(page - 1) * PER_PAGE : page * PER_PAGE])
-    unranked = ranked is None and can_fit(profile)
     fit = fits(session, profile, shown)
     return RolesPage(
         shown,
@@ -135,8 +124,6 @@ def roles_page(
         page,
         pages,
         fit,
-        ranking_pending=unranked and background,
-        not_ranked=unranked and not background,
         view=view,
         matched_count=matched_count,
         open_count=len(kept),

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -20,6 +20,8 @@ from placement.student.forms import ActionForm, RoleFilterForm
 from placement.student.helpers import current_profile, ordinal
 
 MOVES = {"up": -1, "down": 1}
+# Above this many open roles (national size) the page leaves out the changes that would open more.
+OPENINGS_ROLE_LIMIT = 2_000
 
 
 def _page_number() -> int:
@@ -83,7 +85,6 @@ def roles() -> str:
         filters,
         _page_number(),
         view=request.args.get("show"),
-        background=current_app.config.get("ROLE_RANKING", "background") == "background",
     )
     page = found.page
     kept = {**filters, "show": found.view}
@@ -96,8 +97,6 @@ def roles() -> str:
         first=found.first,
         fit=found.fit,
         fit_message=_fit_message(profile),
-        ranking_pending=found.ranking_pending,
-        not_ranked=found.not_ranked,
         ranks=_ranks(profile),
         pagination=_pagination(page, found.pages, kept),
         query=urlencode({**kept, "page": page}),
@@ -118,10 +117,10 @@ def _view_link(filters: dict[str, str], view: str) -> str:
 def _openings(profile: StudentProfile) -> list[role_openers.Opening]:
     """Changes that would open more of all the open roles (not only the filtered ones).
 
-    They are worked out per request, so past the open-roles cache's inline limit (national
-    size) the page leaves them out rather than try every role on every view.
+    They are worked out per request from the engine's hard rules on every open role, so past
+    ``OPENINGS_ROLE_LIMIT`` open roles (national size) the page leaves them out.
     """
-    if len(open_role_cache.current(db.session).ids) > open_role_cache.INLINE_LIMIT:
+    if len(open_role_cache.current(db.session).ids) > OPENINGS_ROLE_LIMIT:
         return []
     return role_openers.suggestions(db.session, profile, student_roles.open_roles(db.session))
 

@@ -9,9 +9,10 @@ import pytest
 from support.factories import PASSWORD, create_organisation, create_role, create_student
 from support.http import sign_in, text_of
 
+import matching
 from placement.extensions import db
 from placement.models import OrganisationInterest
-from placement.services import open_role_cache, roles, student_roles
+from placement.services import open_role_cache, roles, snapshot, student_roles
 
 
 @pytest.fixture(autouse=True)
@@ -104,10 +105,7 @@ def test_the_cache_keeps_at_most_its_size_and_drops_the_least_recently_used():
     assert cache.get(2, lambda: "rebuilt") == "rebuilt"
 
 
-def test_above_the_inline_limit_a_ranking_is_made_in_the_background_and_the_page_says_so(
-    app, client, monkeypatch
-):
-    monkeypatch.setattr(open_role_cache, "INLINE_LIMIT", 1)
+def test_the_first_request_lists_the_best_fit_first(app, client):
     profile = create_student(skills=_skills_of_student())
     organisation, _ = create_organisation()
     create_role(organisation, title="Early start", skills={"figma": (1, 1, False)})
@@ -119,29 +117,56 @@ def test_above_the_inline_limit_a_ranking_is_made_in_the_background_and_the_page
     )
     db.session.commit()
     sign_in(client, profile.user.email, PASSWORD)
-    first = text_of(client.get("/student/roles"))
-    assert "We are working out how well each of the open roles fits you" in first
-    assert first.index("Early start") < first.index("Best fit")  # date order meanwhile
-    open_role_cache.wait_for_background()
-    ranked = text_of(client.get("/student/roles"))
-    assert "We are working out" not in ranked
-    assert ranked.index("Best fit") < ranked.index("Early start")
+    page = text_of(client.get("/student/roles"))
+    assert "Roles are listed with the best fit for you first" in page
+    assert page.index("Best fit") < page.index("Early start")
     assert open_role_cache.ranking_builds() == 1
 
 
-def test_with_background_ranking_off_a_large_list_is_in_date_order_and_says_so(
-    app, client, monkeypatch
-):
-    monkeypatch.setattr(open_role_cache, "INLINE_LIMIT", 1)
-    app.config["ROLE_RANKING"] = "off"
-    profile = create_student(skills=_skills_of_student())
+def _explained(profile, open_roles) -> tuple[list[int], int]:
+    """The ranking as the engine's explain_student gives it, every open role's reasons written."""
+    student = snapshot.student_entry(profile, set(open_roles.keys))
+    marked = open_roles.interests.get(profile.id, frozenset())
+    document = {
+        "format": snapshot.FORMAT,
+        "students": [student],
+        "roles": [
+            {**entry, "preferences": [student["id"]] if role_id in marked else []}
+            for role_id, entry in open_roles.entries.items()
+        ],
+    }
+    explained = matching.explain_student(document, student["id"])["roles"]
+    order = [snapshot.row_id(entry["role"]) for entry in explained]
+    return order, sum(1 for entry in explained if entry["feasible"])
+
+
+def test_the_ranking_is_explain_students_order_with_marked_roles_listing_the_student(app):
+    profile = create_student(skills=_skills_of_student(), work_modes=["hybrid", "remote"])
     organisation, _ = create_organisation()
-    create_role(organisation, title="Early start", skills={"figma": (1, 1, False)})
-    create_role(organisation, title="Best fit", start_date=date(2027, 7, 5))
+    # Roles 2 and 4 are alike but for the mark; role 1 is on-site only and 5 asks for Level 7.
+    asks = [
+        ({"python": (3, 3, True)}, "hybrid", "camden"),
+        ({"python": (4, 3, True), "sql": (5, 1, True)}, "on-site", "hackney"),
+        ({"sql": (2, 2, False)}, "remote", "bromley"),
+        ({"figma": (1, 1, False)}, "hybrid", "camden"),
+        ({"sql": (2, 2, False)}, "remote", "bromley"),
+        ({"python": (2, 1, False)}, "hybrid", "hackney"),
+    ]
+    made = [
+        create_role(
+            organisation,
+            title=f"Role {number}",
+            skills=skills,
+            work_mode=work_mode,
+            borough=borough,
+            min_rqf_level=7 if number == 5 else 6,
+        )
+        for number, (skills, work_mode, borough) in enumerate(asks)
+    ]
+    db.session.add(OrganisationInterest(role_id=made[4].id, student_id=profile.id, rank=1))
     db.session.commit()
-    sign_in(client, profile.user.email, PASSWORD)
-    page = text_of(client.get("/student/roles"))
-    assert "Roles are listed by start date, each with how well it fits you" in page
-    assert page.index("Early start") < page.index("Best fit")
-    open_role_cache.wait_for_background()
-    assert open_role_cache.ranking_builds() == 0
+    open_roles = open_role_cache.current(db.session)
+    ranked = open_role_cache.ranking(profile, open_roles)
+    order, matchable = _explained(profile, open_roles)
+    assert (list(ranked.order), ranked.matchable) == (order, matchable)
+    assert 0 < matchable < len(made) and order.index(made[4].id) < order.index(made[2].id)
