@@ -8,11 +8,13 @@ published, edited (``roles._apply`` touches ``updated_at`` when only skills chan
 up or frees a place, when an organisation's verification changes which roles are open, and when
 an organisation marks or unmarks a student. Each process keeps the latest two versions.
 
-The engine's ``RoleIndex`` of those entries (validated, as arrays) is made once per version too,
-on the first ranking; it ranks one student against every open role in ``explain_student``'s order
-in milliseconds, even at national size, so the ranking is made in the request. It is kept per data
-version and per student (their snapshot entry, hashed) in a bounded least-recently-used cache, so
-paging and filtering reuse it; a page explains only the roles it shows.
+The engine's ``RoleIndex`` of those entries (validated, as arrays) is made on the first ranking,
+once per version of the open roles themselves (an organisation marking a student makes a new data
+version, not a new index). It ranks one student against every open role in ``explain_student``'s
+order in milliseconds even at national size, so the ranking is made in the request. A ranking is
+kept per data version and per student (their snapshot entry, hashed) in a bounded
+least-recently-used cache, so paging and filtering reuse it; a page explains only the roles it
+shows.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ from placement.services import snapshot
 
 VERSIONS_KEPT = 2
 RANKINGS_KEPT = 512
+# data_version's first values are the open roles' (count, id sum, latest update, places taken);
+# the engine's index depends on those alone, so a mark does not make it again.
+ROLE_VALUES = 4
 
 
 @dataclass(frozen=True)
@@ -59,13 +64,16 @@ class OpenRoles:
     interests: dict[int, frozenset[int]]
 
     @cached_property
-    def keys(self) -> frozenset[str]:
-        """The engine ids of the open roles."""
-        return frozenset(snapshot.role_key(role_id) for role_id in self.ids)
+    def row_of(self) -> dict[str, int]:
+        """Each open role's engine id, to its row id."""
+        return {snapshot.role_key(role_id): role_id for role_id in self.ids}
 
     @cached_property
     def index(self) -> matching.RoleIndex:
         """The engine's index of the open roles (no student yet), made on the first ranking."""
+        return _indexes.get(self.version[:ROLE_VALUES], self._make_index)
+
+    def _make_index(self) -> matching.RoleIndex:
         return matching.RoleIndex(
             {
                 "format": snapshot.FORMAT,
@@ -79,7 +87,8 @@ class OpenRoles:
 
 
 _versions: BoundedCache[tuple[Any, ...], OpenRoles] = BoundedCache(VERSIONS_KEPT)
-_rankings: BoundedCache[tuple[Any, ...], tuple[int, ...]] = BoundedCache(RANKINGS_KEPT)
+_indexes: BoundedCache[tuple[Any, ...], matching.RoleIndex] = BoundedCache(VERSIONS_KEPT)
+_rankings: BoundedCache[tuple[Any, ...], Ranking] = BoundedCache(RANKINGS_KEPT)
 
 
 def _open_roles_query():  # type: ignore[no-untyped-def]
@@ -190,7 +199,7 @@ def filtered(open_roles: OpenRoles, filters: dict[str, str]) -> list[int]:
 
 
 def _student_document(profile: StudentProfile, open_roles: OpenRoles) -> dict[str, Any]:
-    return snapshot.student_entry(profile, set(open_roles.keys))
+    return snapshot.student_entry(profile, set(open_roles.row_of))
 
 
 @dataclass(frozen=True)
@@ -223,12 +232,13 @@ def _rank(student: dict[str, Any], marked: list[int], open_roles: OpenRoles) -> 
     lists = {snapshot.role_key(role_id): [student["id"]] for role_id in marked}
     ranked = open_roles.index.rank(student, role_preferences=lists)
     # The index lists the roles the student meets first.
-    return Ranking(tuple(snapshot.row_id(key) for key in ranked.roles), ranked.feasible)
+    return Ranking(tuple(map(open_roles.row_of.__getitem__, ranked.roles)), ranked.feasible)
 
 
 def clear() -> None:
     """Forget every cached version and ranking (tests, and after bulk loads)."""
     _versions.clear()
+    _indexes.clear()
     _rankings.clear()
 
 

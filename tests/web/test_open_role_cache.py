@@ -96,6 +96,20 @@ def test_an_organisation_marking_a_student_changes_the_version(app):
     assert open_role_cache.current(db.session).interests == {profile.id: frozenset({role.id})}
 
 
+def test_a_mark_makes_a_new_version_but_not_a_new_index_of_the_roles(app):
+    profile = create_student(skills=_skills_of_student())
+    organisation, _ = create_organisation()
+    role = create_role(organisation)
+    db.session.commit()
+    index = open_role_cache.current(db.session).index
+    db.session.add(OrganisationInterest(role_id=role.id, student_id=profile.id, rank=1))
+    db.session.commit()
+    assert open_role_cache.current(db.session).index is index
+    create_role(organisation, title="Another")
+    db.session.commit()
+    assert open_role_cache.current(db.session).index is not index
+
+
 def test_the_cache_keeps_at_most_its_size_and_drops_the_least_recently_used():
     cache: open_role_cache.BoundedCache[int, str] = open_role_cache.BoundedCache(2)
     for key in (1, 2, 1, 3):
@@ -125,7 +139,7 @@ def test_the_first_request_lists_the_best_fit_first(app, client):
 
 def _explained(profile, open_roles) -> tuple[list[int], int]:
     """The ranking as the engine's explain_student gives it, every open role's reasons written."""
-    student = snapshot.student_entry(profile, set(open_roles.keys))
+    student = snapshot.student_entry(profile, set(open_roles.row_of))
     marked = open_roles.interests.get(profile.id, frozenset())
     document = {
         "format": snapshot.FORMAT,
