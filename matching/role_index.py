@@ -280,4 +280,4 @@ def _ranking(
     met = met[np.argsort(-units[met], kind="stable")]
     unmet = unmet[np.argsort(failures[unmet], kind="stable")]
     order = np.concatenate([met, unmet]).tolist()
-    return RoleRanking(tuple(role_ids[j] for j in order), len(met))
+    return RoleRanking(tuple(map(role_ids.__getitem__, order)), len(met))
