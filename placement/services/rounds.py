@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import and_, case, exists, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,8 @@ from placement.models import (
     Organisation,
     PlacementRole,
     Proposal,
+    StudentProfile,
+    StudentSkill,
 )
 from placement.models._types import utcnow
 from placement.services import audit, snapshot
@@ -48,17 +50,54 @@ NOT_READY_PAGE = 50  # students not ready listed a page at a time
 class Readiness:
     """Who the next round can use, and why the others cannot be used yet.
 
-    Students and roles are light rows (ids and the columns shown), not ORM objects, so that the
-    page stays quick with a national programme's tens of thousands of students.
+    Students are counted in SQL and only the page of those not ready is loaded, as light rows
+    (ids and the columns shown), so that the page stays quick with a national programme's tens
+    of thousands of students; roles ready are counted too, those not ready are light rows.
     """
 
-    students: list[Any]
-    roles: list[Any]
+    students_ready_count: int
+    roles_ready_count: int
+    places_ready: int
     students_not_ready: list[tuple[Any, str]] = field(default_factory=list)
     roles_not_ready: list[tuple[Any, str]] = field(default_factory=list)
     organisations_not_verified: list[Organisation] = field(default_factory=list)
     students_not_ready_count: int = 0
     next_after: int | None = None  # the last student listed, when more follow
+
+
+def ready_for_next_round():  # type: ignore[no-untyped-def]
+    """Whether a student goes into the next round: ready for matching and not already approved
+    for a role, as one SQL condition (never NULL, so its negation is "not ready")."""
+    approved = exists().where(
+        Proposal.student_id == StudentProfile.id, Proposal.status == "approved"
+    )
+    return and_(snapshot.ready_where(), ~approved)
+
+
+def _not_ready_page(session: Session, after: int | None) -> list[Any]:
+    """Up to one more than a page of students not ready, by id, after ``after``: light rows with
+    what :func:`snapshot.missing_for_matching` reads (``skills`` says whether they have any)."""
+    query = (
+        select(
+            StudentProfile.id,
+            StudentProfile.status,
+            StudentProfile.given_name,
+            StudentProfile.family_name,
+            StudentProfile.university_id,
+            StudentProfile.rqf_level,
+            StudentProfile.available_from,
+            StudentProfile.hours_per_week,
+            StudentProfile.work_modes,
+            StudentProfile.right_to_work,
+            exists().where(StudentSkill.student_id == StudentProfile.id).label("skills"),
+        )
+        .where(~ready_for_next_round())
+        .order_by(StudentProfile.id)
+        .limit(NOT_READY_PAGE + 1)
+    )
+    if after is not None:
+        query = query.where(StudentProfile.id > after)
+    return list(session.execute(query))
 
 
 def _held_student_ids(session: Session) -> set[int]:
@@ -92,56 +131,66 @@ def _role_problem(role: Any) -> str:
     return "No places left"
 
 
+PLACES_LEFT = PlacementRole.places - PlacementRole.places_taken
+
+
+def _student_problems(session: Session, page: list[Any]) -> list[tuple[Any, str]]:
+    """Each student of a page with why they are not ready."""
+    ids = [row.id for row in page]
+    approved = select(Proposal.student_id).where(
+        Proposal.status == "approved", Proposal.student_id.in_(ids)
+    )
+    live = select(Offer.student_id).where(
+        Offer.status.in_(("pending", "accepted")), Offer.student_id.in_(ids)
+    )
+    held, with_offer = set(session.scalars(approved)), set(session.scalars(live))
+    return [(row, _student_problem(row, with_offer, held)) for row in page]
+
+
+def _roles_not_ready(session: Session) -> list[tuple[Any, str]]:
+    """Roles not closed and not ready for matching, as light rows, with why."""
+    rows = session.execute(
+        select(
+            PlacementRole.id,
+            PlacementRole.title,
+            PlacementRole.status,
+            PLACES_LEFT.label("places_left"),
+            Organisation.name.label("organisation_name"),
+            Organisation.status.label("organisation_status"),
+        )
+        .join(Organisation)
+        .where(PlacementRole.status != "closed", ~snapshot.ready_role_where())
+        .order_by(PlacementRole.id)
+    )
+    return [(role, _role_problem(role)) for role in rows]
+
+
 def readiness(session: Session, after: int | None = None) -> Readiness:
     """Students and roles ready for matching, and the others with the reason each is not.
 
     Students not ready come :data:`NOT_READY_PAGE` at a time, by id, after ``after``.
     """
-    held = _held_student_ids(session)
-    live = set(
-        session.execute(
-            select(Offer.student_id).where(Offer.status.in_(("pending", "accepted")))
-        ).scalars()
-    )
-    students, others = [], []
-    for row in snapshot.student_rows(session):
-        (students if snapshot.is_ready(row) and row.id not in held else others).append(row)
-    listed = [row for row in others if after is None or row.id > after]
-    page = listed[:NOT_READY_PAGE]
-    ready_role_ids = set(
-        session.execute(snapshot.ready_roles_query().with_only_columns(PlacementRole.id)).scalars()
-    )
-    roles, roles_not_ready = [], []
-    for role in session.execute(
-        select(
-            PlacementRole.id,
-            PlacementRole.title,
-            PlacementRole.status,
-            (PlacementRole.places - PlacementRole.places_taken).label("places_left"),
-            Organisation.name.label("organisation_name"),
-            Organisation.status.label("organisation_status"),
-        )
+    everyone, students_ready = session.execute(
+        select(func.count(StudentProfile.id), func.count(case((ready_for_next_round(), 1))))
+    ).one()
+    roles_ready, places_ready = session.execute(
+        select(func.count(PlacementRole.id), func.coalesce(func.sum(PLACES_LEFT), 0))
         .join(Organisation)
-        .where(PlacementRole.status != "closed")
-        .order_by(PlacementRole.id)
-    ):
-        if role.id in ready_role_ids:
-            roles.append(role)
-        else:
-            roles_not_ready.append((role, _role_problem(role)))
+        .where(snapshot.ready_role_where())
+    ).one()
+    listed = _not_ready_page(session, after)
+    page = listed[:NOT_READY_PAGE]
+    not_verified = select(Organisation).where(Organisation.status != "verified")
     return Readiness(
-        students=students,
-        roles=roles,
-        students_not_ready=[(row, _student_problem(row, live, held)) for row in page],
-        roles_not_ready=roles_not_ready,
+        students_ready_count=students_ready,
+        roles_ready_count=roles_ready,
+        places_ready=places_ready,
+        students_not_ready=_student_problems(session, page),
+        roles_not_ready=_roles_not_ready(session),
         organisations_not_verified=list(
-            session.execute(
-                select(Organisation)
-                .where(Organisation.status != "verified")
-                .order_by(Organisation.created_at)
-            ).scalars()
+            session.scalars(not_verified.order_by(Organisation.created_at))
         ),
-        students_not_ready_count=len(others),
+        students_not_ready_count=everyone - students_ready,
         next_after=page[-1].id if len(listed) > NOT_READY_PAGE else None,
     )
 

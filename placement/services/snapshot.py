@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, exists, inspect, select
+from sqlalchemy import Text, and_, cast, exists, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 import matching
@@ -149,42 +149,45 @@ def ready_students(session: Session) -> list[StudentProfile]:
     ]
 
 
-def student_rows(session: Session) -> list[Any]:
-    """Light rows of every student (no ORM objects, no skills loaded), by id, with what
-    :func:`missing_for_matching` reads (``skills`` says whether the student has any) and
-    ``ready_so_far``: whether the SQL part of "ready" (:func:`_ready_where`) holds."""
-    has_skills = exists().where(StudentSkill.student_id == StudentProfile.id)
-    query = select(
-        StudentProfile.id,
-        StudentProfile.status,
-        StudentProfile.given_name,
-        StudentProfile.family_name,
-        StudentProfile.university_id,
-        StudentProfile.rqf_level,
-        StudentProfile.available_from,
-        StudentProfile.hours_per_week,
-        StudentProfile.work_modes,
-        StudentProfile.right_to_work,
-        has_skills.label("skills"),
-        case((_ready_where(), True), else_=False).label("ready_so_far"),
+def _work_modes_chosen():  # type: ignore[no-untyped-def]
+    """Whether the student's JSON list of work modes has an item (is neither null nor [])."""
+    return cast(StudentProfile.work_modes, Text).not_in(("null", "[]"))
+
+
+def complete_for_matching():  # type: ignore[no-untyped-def]
+    """:func:`missing_for_matching` in SQL: true when nothing is missing, never NULL.
+
+    ``tests/web/test_readiness_in_sql.py`` holds the two equal on varied profiles.
+    """
+    return and_(
+        StudentProfile.rqf_level.is_not(None),
+        exists().where(StudentSkill.student_id == StudentProfile.id),
+        StudentProfile.available_from.is_not(None),
+        StudentProfile.hours_per_week.is_not(None),
+        _work_modes_chosen(),
+        StudentProfile.right_to_work.is_not(None),
     )
-    return list(session.execute(query.order_by(StudentProfile.id)))
 
 
-def is_ready(row: Any) -> bool:
-    """Whether a :func:`student_rows` row is one :func:`ready_students` would give."""
-    return bool(row.ready_so_far) and not missing_for_matching(row)
+def ready_where():  # type: ignore[no-untyped-def]
+    """Whether :func:`ready_students` would give the student, as one SQL condition."""
+    return and_(_ready_where(), complete_for_matching())
+
+
+def ready_role_where():  # type: ignore[no-untyped-def]
+    """A role ready for matching, as a condition on roles joined to their organisation."""
+    return and_(
+        PlacementRole.status == "published",
+        Organisation.status == "verified",
+        PlacementRole.places_taken < PlacementRole.places,
+    )
 
 
 def ready_roles_query():  # type: ignore[no-untyped-def]
     return (
         select(PlacementRole)
         .join(Organisation)
-        .where(
-            PlacementRole.status == "published",
-            Organisation.status == "verified",
-            PlacementRole.places_taken < PlacementRole.places,
-        )
+        .where(ready_role_where())
         .order_by(PlacementRole.id)
     )
 

@@ -11,9 +11,9 @@ from support.rounds import make_pool, run_round
 
 from placement.errors import Conflict, ValidationFailed
 from placement.extensions import db
-from placement.models import AuditEvent, Offer, PlacementRole, Proposal
+from placement.models import AuditEvent, Offer, PlacementRole, Proposal, StudentProfile
 from placement.models._types import utcnow
-from placement.services import offers, placements, rounds
+from placement.services import offers, placements, rounds, snapshot
 
 # The roles these tests make start in 2027: moving a placement now is an override.
 EARLY = "Started early for the test"
@@ -74,8 +74,9 @@ def test_declining_returns_the_place_and_the_student_to_the_pool(app):
     assert db.session.get(PlacementRole, offer.role_id).places_taken == 0
     assert db.session.get(Proposal, offer.proposal_id).status == "closed"
     ready = rounds.readiness(db.session)
-    assert offer.student_id in {p.id for p in ready.students}
-    assert offer.role_id in {r.id for r in ready.roles}
+    back = select(StudentProfile.id).where(rounds.ready_for_next_round())
+    assert ready.students_ready_count == 1 and list(db.session.scalars(back)) == [offer.student_id]
+    assert ready.roles_ready_count == 1 and snapshot.ready_role(db.session, offer.role_id)
 
 
 def test_overdue_offers_expire_and_cannot_be_accepted(app):

@@ -138,25 +138,6 @@ def test_the_audit_log_comes_fifty_a_page_and_its_pages_keep_the_filter(client):
     assert len(shown(client.get("/coordinator/audit?page=3&after=zz"))) == 50
 
 
-def test_readiness_reads_light_rows_with_the_same_ready_students_as_the_round_snapshot(app):
-    from support.factories import create_student
-
-    from placement.services import snapshot
-
-    create_student()
-    create_student(submitted=False)
-    create_student(skills={})  # submitted, but no skills: not ready
-    create_student(rqf_level=5)
-    create_student(right_to_work=False)
-    create_student(work_modes=[])
-    create_student(hours_per_week=None)
-    create_student(status="withdrawn")
-    db.session.commit()
-    loaded = {profile.id for profile in snapshot.ready_students(db.session)}
-    assert len(loaded) == 1  # only the first: each other one misses something
-    assert {row.id for row in snapshot.student_rows(db.session) if snapshot.is_ready(row)} == loaded
-
-
 def test_students_not_ready_come_fifty_a_page_with_the_count_of_all(client):
     from support.factories import create_student
 
