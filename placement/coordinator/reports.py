@@ -107,7 +107,8 @@ def _skill_filters() -> skills_gap.Filters:
 @bp.route("/reports/skills")
 def skills() -> str:
     filters = _skill_filters()
-    rows = skills_gap.gaps(db.session, filters)
+    found = skills_gap.figures(db.session, filters.university)
+    rows = skills_gap.gaps(db.session, filters, found)
     top = [row for row in rows if row.gap > 0][:10]
     # The chart draws numbers: it leaves out a gap whose student count the table withholds.
     charted = [row for row in top if row.supply_shown == row.supply]
@@ -139,8 +140,8 @@ def skills() -> str:
         periods=periods,
         sectors=reference.sectors(),
         universities=reference.universities(),
-        by_sector=skills_gap.largest_by(db.session, "sector", sectors, filters),
-        by_period=skills_gap.largest_by(db.session, "period", periods, filters),
+        by_sector=skills_gap.largest_by(db.session, "sector", sectors, filters, found=found),
+        by_period=skills_gap.largest_by(db.session, "period", periods, filters, found=found),
     )
 
 

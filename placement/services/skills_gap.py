@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, extract, func, select
 from sqlalchemy.orm import Session
 
 from placement.models import (
@@ -60,36 +61,50 @@ class GapRow:
         return self.demand - self.supply
 
 
-def _demand_rows(session: Session, sector: str | None = None) -> list[tuple]:  # type: ignore[type-arg]
-    """(skill, level, required, sector, start date, places) summed in SQL over counting roles."""
-    grouped = (
-        RoleSkill.skill_id,
-        RoleSkill.level,
-        RoleSkill.required,
-        PlacementRole.sector,
-        PlacementRole.start_date,
-    )
+# (sector, quarter) -> (skill, level) -> [places asking for it as required, as desired]
+DemandCells = dict[tuple[str, str], dict[tuple[str, int], list[int]]]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What every table of the skills report is made from: three aggregate queries."""
+
+    university: str | None  # whose students the supply counts (None: every university's)
+    demand: DemandCells
+    supply: dict[str, list[int]]
+    labels: dict[str, str]
+
+
+def _demand_cells(session: Session) -> DemandCells:
+    """Places asking for each skill at each level, summed in SQL by sector and quarter."""
+    year = cast(extract("year", PlacementRole.start_date), Integer)
+    quarter = (cast(extract("month", PlacementRole.start_date), Integer) + 2) // 3
+    grouped = (RoleSkill.skill_id, RoleSkill.level, RoleSkill.required, PlacementRole.sector)
     query = (
-        select(*grouped, func.sum(PlacementRole.places))
+        select(*grouped, year, quarter, func.sum(PlacementRole.places))
         .join(PlacementRole, PlacementRole.id == RoleSkill.role_id)
         .join(Organisation, Organisation.id == PlacementRole.organisation_id)
         .where(PlacementRole.status.in_(DEMAND_STATUSES), Organisation.status == "verified")
-        .group_by(*grouped)
+        .group_by(*grouped, year, quarter)
     )
-    if sector:
-        query = query.where(PlacementRole.sector == sector)
-    return list(session.execute(query))
+    cells: DemandCells = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for skill_id, level, required, sector, in_year, in_quarter, places in session.execute(query):
+        asked = cells[(sector, f"{in_year} Q{in_quarter}")][(skill_id, level)]
+        asked[0 if required else 1] += int(places or 0)
+    return cells
 
 
-def _demand(rows: list[tuple], filters: Filters) -> dict[tuple[str, int], list[int]]:  # type: ignore[type-arg]
+def _demand(cells: DemandCells, filters: Filters) -> dict[tuple[str, int], list[int]]:
     """(skill, level) -> [places asking for it as required, places asking for it as desired]."""
     demand: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
-    for skill_id, level, required, sector, start_date, places in rows:
+    for (sector, period), asked in cells.items():
         if filters.sector and sector != filters.sector:
             continue
-        if filters.period and quarter_of(start_date) != filters.period:
+        if filters.period and period != filters.period:
             continue
-        demand[(skill_id, level)][0 if required else 1] += int(places or 0)
+        for key, (required, desired) in asked.items():
+            demand[key][0] += required
+            demand[key][1] += desired
     return demand
 
 
@@ -114,6 +129,14 @@ def _supply(session: Session, skills: set[str], university: str | None) -> dict[
 
 def _labels(session: Session, skills: set[str]) -> dict[str, str]:
     return dict(session.execute(select(Skill.id, Skill.label).where(Skill.id.in_(skills))).all())
+
+
+def figures(session: Session, university: str | None = None) -> Figures:
+    """Demand by sector and quarter, and the supply (of one university's students if given)."""
+    demand = _demand_cells(session)
+    skills = {skill_id for asked in demand.values() for skill_id, _ in asked}
+    supply = _supply(session, skills, university)
+    return Figures(university, demand, supply, _labels(session, skills))
 
 
 def _gap_rows(
@@ -143,7 +166,9 @@ def _gap_rows(
         )
         for row in rows
     ]
-    return sorted(gap_rows, key=lambda row: (-row.gap, -row.demand, row.skill, row.level))
+    return sorted(
+        gap_rows, key=lambda row: (-row.gap, -row.demand, row.skill, row.level, row.skill_id)
+    )
 
 
 def _protect(counts: dict[tuple[str, int], int]) -> dict[tuple[str, int], Cell]:
@@ -155,17 +180,20 @@ def _protect(counts: dict[tuple[str, int], int]) -> dict[tuple[str, int], Cell]:
     4, so no small number of students can be worked out by difference. A hidden count's gap is
     withheld too (demand minus the gap is the count). Zero is shown: it names nobody.
     """
+    levels: dict[str, list[int]] = defaultdict(list)
+    for skill_id, level in counts:
+        levels[skill_id].append(level)
     shown: dict[tuple[str, int], Cell] = {}
-    for skill_id in {skill_id for skill_id, _ in counts}:
+    for skill_id, held in levels.items():
         above = 0  # the last count shown, from the highest level down (nobody above level 5)
-        for level in sorted((lv for sid, lv in counts if sid == skill_id), reverse=True):
+        for level in sorted(held, reverse=True):
             count = counts[(skill_id, level)]
             if count == 0:
                 shown[(skill_id, level)] = 0
                 continue
-            cells, _ = equity.suppress({"students": count}, count)
-            if cells["students"] != count:
-                shown[(skill_id, level)] = cells["students"]
+            cell = _students_cell(count)
+            if cell != count:
+                shown[(skill_id, level)] = cell
             elif 0 < count - above < equity.THRESHOLD:
                 shown[(skill_id, level)] = equity.WITHHELD
             else:
@@ -174,13 +202,22 @@ def _protect(counts: dict[tuple[str, int], int]) -> dict[tuple[str, int], Cell]:
     return shown
 
 
-def gaps(session: Session, filters: Filters | None = None) -> list[GapRow]:
-    """Every (skill, level) in demand, the largest gap first."""
+@lru_cache(maxsize=4096)
+def _students_cell(count: int) -> Cell:
+    """A count of students as equity.suppress would show it alone."""
+    cells, _ = equity.suppress({"students": count}, count)
+    return cells["students"]
+
+
+def gaps(
+    session: Session, filters: Filters | None = None, found: Figures | None = None
+) -> list[GapRow]:
+    """Every (skill, level) in demand, the largest gap first; ``found`` saves reading the
+    :func:`figures` again when they are of the filters' university."""
     filters = filters or Filters()
-    demand = _demand(_demand_rows(session, filters.sector), filters)
-    skills = {skill_id for skill_id, _ in demand}
-    supply = _supply(session, skills, filters.university)
-    return _gap_rows(demand, supply, _labels(session, skills))
+    if found is None or found.university != filters.university:
+        found = figures(session, filters.university)
+    return _gap_rows(_demand(found.demand, filters), found.supply, found.labels)
 
 
 def periods(session: Session) -> list[str]:
@@ -192,36 +229,34 @@ def periods(session: Session) -> list[str]:
 
 
 def sectors_in_demand(session: Session) -> list[str]:
-    return sorted(
-        set(
-            session.execute(
-                select(PlacementRole.sector).where(PlacementRole.status.in_(DEMAND_STATUSES))
-            ).scalars()
-        )
-    )
+    query = select(PlacementRole.sector).where(PlacementRole.status.in_(DEMAND_STATUSES))
+    return sorted(session.execute(query.distinct()).scalars())
 
 
 def largest_by(
-    session: Session, key: str, values: list[str], filters: Filters, top: int = 3
+    session: Session,
+    key: str,
+    values: list[str],
+    filters: Filters,
+    top: int = 3,
+    found: Figures | None = None,
 ) -> list[tuple[str, list[GapRow]]]:
     """The largest gaps within each sector or each quarter (key "sector" or "period").
 
-    The demand rows, supply and labels are read once and narrowed here for each value.
+    The figures are read once (or given) and narrowed here for each value.
     """
-    rows = _demand_rows(session)
-    skills = {row[0] for row in rows}
-    supply = _supply(session, skills, filters.university)
-    labels = _labels(session, skills)
-    found = []
+    if found is None or found.university != filters.university:
+        found = figures(session, filters.university)
+    largest = []
     for value in values:
         narrowed = Filters(
             sector=value if key == "sector" else filters.sector,
             period=value if key == "period" else filters.period,
             university=filters.university,
         )
-        in_gap = [row for row in _gap_rows(_demand(rows, narrowed), supply, labels) if row.gap > 0]
-        found.append((value, in_gap[:top]))
-    return found
+        in_gap = [row for row in gaps(session, narrowed, found) if row.gap > 0]
+        largest.append((value, in_gap[:top]))
+    return largest
 
 
 CSV_HEADER = [
