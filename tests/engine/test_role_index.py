@@ -13,7 +13,7 @@ from matching.reference import pair_is_feasible
 from matching.role_index import RoleIndex
 from matching.synthetic import role_profile, round_of, student_profile, synthetic_round, tied_round
 
-SETTINGS = settings(max_examples=60, deadline=None)
+SETTINGS = settings(max_examples=200, deadline=None)
 WEIGHTS = [
     None,
     {"skills": 1, "travel": 0, "preferences": 0, "sector": 0},  # many ties in score
@@ -36,9 +36,12 @@ def explained_order(snapshot, student_id):
     return [e["role"] for e in entries], sum(1 for e in entries if e["feasible"])
 
 
-def with_forbidden_and_a_lock(data, seed):
-    """Forbid some pairs and lock one feasible pair, so both are in the compared snapshots."""
+def with_extras(data, seed):
+    """A role asking no skill, some pairs forbidden and one feasible pair locked."""
     rng = random.Random(seed)
+    if data["roles"]:
+        data = copy.deepcopy(data)
+        rng.choice(data["roles"])["skills"] = {}
     snapshot = validate_snapshot(data)
     pairs = [(s["id"], r["id"]) for s in snapshot["students"] for r in snapshot["roles"]]
     forbidden = rng.sample(pairs, len(pairs) // 5)
@@ -60,7 +63,7 @@ def with_forbidden_and_a_lock(data, seed):
 def test_the_index_ranks_every_student_in_explain_students_order_with_its_feasible_count(
     data, extras_seed, part
 ):
-    data = with_forbidden_and_a_lock(data, extras_seed)
+    data = with_extras(data, extras_seed)
     with mock.patch.object(role_index, "ROLES_PER_PART", part):
         index = RoleIndex(data)
     for student in data["students"]:
