@@ -96,13 +96,7 @@ class RoleIndex:
         # Any valid role entry: a student's listed roles are validated against copies of it.
         self._stand_in = dict(roles[0], preferences=[]) if roles else None
         self._list_lengths = np.array([len(role["preferences"]) for role in roles], dtype=np.int64)
-        self._listed: dict[str, list[tuple[int, int]]] = {}
-        for j, role in enumerate(roles):
-            for rank, student_id in enumerate(role["preferences"], 1):
-                self._listed.setdefault(student_id, []).append((j, rank))
-        self._forbidden: dict[str, list[int]] = {}
-        for pair in normalised["forbidden"]:
-            self._forbidden.setdefault(pair["student"], []).append(self._position[pair["role"]])
+        self._listed, self._forbidden = _by_student(normalised)
         bare = [dict(role, preferences=[]) for role in roles]
         problem = build_problem(
             {**normalised, "students": [], "roles": bare, "locked": [], "forbidden": []},
@@ -161,13 +155,9 @@ class RoleIndex:
     def _validated(self, student: Any) -> dict[str, Any]:
         if not isinstance(student, dict):
             raise SnapshotError("student", "must be a JSON object")
-        listed = student.get("preferences", [])
-        known = listed if isinstance(listed, list) else []
-        roles = [
-            dict(self._stand_in, id=role_id)
-            for role_id in dict.fromkeys(known)
-            if isinstance(role_id, str) and role_id in self._position
-        ]
+        listed = student.get("preferences")
+        named = {r for r in listed if isinstance(r, str)} if isinstance(listed, list) else set()
+        roles = [dict(self._stand_in, id=r) for r in sorted(named & self._position.keys())]
         try:
             checked = validate_structure(
                 {"format": ROUND_FORMAT, "students": [student], "roles": roles}
@@ -230,6 +220,21 @@ class RoleIndex:
             if student_id in students:
                 ranked_by[j] = list(students).index(student_id) + 1
         return lengths, ranked_by
+
+
+def _by_student(
+    normalised: dict[str, Any],
+) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[int]]]:
+    """Per student id: ``(role position, rank)`` where a role lists them, and forbidden roles."""
+    position = {role["id"]: j for j, role in enumerate(normalised["roles"])}
+    listed: dict[str, list[tuple[int, int]]] = {}
+    for j, role in enumerate(normalised["roles"]):
+        for rank, student_id in enumerate(role["preferences"], 1):
+            listed.setdefault(student_id, []).append((j, rank))
+    forbidden: dict[str, list[int]] = {}
+    for pair in normalised["forbidden"]:
+        forbidden.setdefault(pair["student"], []).append(position[pair["role"]])
+    return listed, forbidden
 
 
 def _entries(rows: list[tuple[int, int, int]]) -> np.ndarray:
