@@ -15,7 +15,7 @@ from placement.csvsafe import csv_response
 from placement.extensions import db
 from placement.forms import canonical_id
 from placement.models import MatchingRound
-from placement.services import equity, reports, skills_gap
+from placement.services import equity, equity_cache, reports, skills_gap
 
 SKILL_ROWS_SHOWN = 40
 AUDIT_CSV = "/coordinator/audit.csv"
@@ -72,16 +72,11 @@ def _rate_chart(breakdown: equity.Breakdown) -> object | None:
 @bp.route("/reports/equity", endpoint="equity")
 def equity_report() -> str:
     matching_round = _round_from_query()
-    population = (
-        equity.round_population(db.session, matching_round)
-        if matching_round
-        else equity.programme_population(db.session)
-    )
-    report = equity.equity_report(population)
+    report = equity_cache.report(db.session, matching_round)
     return render_template(
         "coordinator/reports/equity.html",
         report=report,
-        population=population,
+        population=report.population,
         matching_round=matching_round,
         rounds=equity.completed_rounds(db.session),
         charts={b.dimension.key: _rate_chart(b) for b in report.breakdowns},
