@@ -16,7 +16,7 @@ from .candidates import DEFAULT_K
 from .checks import check_result
 from .formats import ALGORITHMS, SnapshotError, read_json, write_json_atomic
 from .national import check_size
-from .rounds import PATHS, alternatives, solve_round
+from .rounds import PATHS, explained, solve_round
 
 BAD_INPUT = 2
 
@@ -129,10 +129,10 @@ def _explain_lines(result: dict[str, Any], report: dict[str, Any], student: str)
 
 def _explain(args: argparse.Namespace) -> int:
     snapshot = read_json(args.round)
-    result = solve_round(snapshot)
-    if args.student not in {s["id"] for s in snapshot.get("students", [])}:
-        raise SnapshotError("student", f"unknown student id {args.student!r}")
-    report = alternatives(snapshot, args.student)
+    try:
+        result, report = explained(snapshot, args.student)
+    except KeyError:
+        raise SnapshotError("student", f"unknown student id {args.student!r}") from None
     print("\n".join(_explain_lines(result, report, args.student)))
     return 0
 

@@ -95,6 +95,7 @@ class Outcome:
     gap: float
     repairs: int
     scorer: Scorer
+    prices: np.ndarray  # each role's dual v in the last solve (a warm start for another)
 
 
 def _lp_sets(problem: Problem) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -114,7 +115,10 @@ class GraphSolver:
     :class:`matching.transport.Transport`.
     """
 
-    def __init__(self, problem: Problem, free: np.ndarray, objective: str) -> None:
+    def __init__(
+        self, problem: Problem, free: np.ndarray, objective: str, prices: np.ndarray | None = None
+    ) -> None:
+        """``prices``: role duals ``v`` of another solve of the round to start from."""
         from .transport import Transport  # numba loads only when a national round is solved
 
         n_students, n_roles = problem.shape
@@ -126,6 +130,8 @@ class GraphSolver:
         capacity = np.zeros(n_roles, dtype=np.int64)
         capacity[self.col_of] = np.maximum(free, 0)
         self.transport = Transport(n_students, n_roles, capacity)
+        if prices is not None:
+            self.transport.v[self.col_of] = -prices
         self.objective, self.n_students = objective, n_students
 
     def solve(self, candidates: Candidates) -> list[tuple[int, int]]:
@@ -164,7 +170,7 @@ def national_optimum(
     repairs: int = DEFAULT_REPAIRS,
     stages: Stages | None = None,
     extra_locked: tuple[tuple[int, int], ...] = (),
-    candidates: Candidates | None = None,
+    start: Outcome | None = None,
 ) -> Outcome:
     """Optimal assignment of a round built with ``dense=False``, certified where possible.
 
@@ -178,8 +184,9 @@ def national_optimum(
         Without ``exact``: certificate rounds before stopping with a gap bound.
     extra_locked : tuple of (student, role)
         Pairs forced as if locked (the what-if questions of :func:`matching.alternatives`).
-    candidates : Candidates, optional
-        A candidate graph to start from (another solve's); the certificate completes it.
+    start : Outcome, optional
+        A solve of the same round to start from: its candidate graph (the certificate completes
+        it) and its prices.
     """
     stages = stages or Stages()
     parameters = problem.snapshot["parameters"]
@@ -189,9 +196,10 @@ def national_optimum(
     locked = list(problem.locked) + list(extra_locked)
     lp_students, lp_roles, free = _lp_sets(problem if not extra_locked else _with(problem, locked))
     started = stages.mark("blocking", started)
-    if candidates is None:
+    if start is None:
         candidates = collect(scorer, k, lp_students, lp_roles)
     else:
+        candidates = start.candidates
         keep = lp_students[candidates.students] & lp_roles[candidates.roles]
         candidates = unique_pairs(
             candidates.students[keep],
@@ -203,7 +211,7 @@ def national_optimum(
         )
     started = stages.mark("candidates", started)
     rounds, gap = 0, 0.0
-    solver = GraphSolver(problem, free, objective)
+    solver = GraphSolver(problem, free, objective, None if start is None else start.prices)
     while True:
         pairs = solver.solve(candidates)
         started = stages.mark("solve", started)
@@ -224,6 +232,7 @@ def national_optimum(
         gap=gap,
         repairs=rounds,
         scorer=scorer,
+        prices=duals[1],
     )
 
 

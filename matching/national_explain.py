@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .blocks import Scorer, block_units, build_scorer
-from .national import national_optimum
+from .national import Outcome, national_optimum
 from .problem import build_problem
 from .scoring import SCORE_UNIT, pair_breakdown, travel_table
 from .snapshot import prepare
@@ -67,15 +67,17 @@ def one_role_prepared(snapshot: dict[str, Any], role_index: int):
 
 
 def national_alternatives(
-    snapshot: dict[str, Any], student: int, limit: int
+    snapshot: dict[str, Any], student: int, limit: int, base: Outcome | None = None
 ) -> tuple[tuple[int, int], list[dict[str, Any]], int | None, Scorer]:
     """Objective, alternatives and current role of one student (see :func:`matching.alternatives`).
 
-    Each alternative locks the pair and re-solves from the base candidate graph; the certificate
-    makes each re-solve exact.
+    Each alternative locks the pair and re-solves from the base solve's candidate graph and
+    prices; the certificate makes each re-solve exact. ``base``: the round's own solve, when
+    already made and certified.
     """
     problem = build_problem(snapshot, dense=False)
-    base = national_optimum(problem, exact=True)
+    if base is None or not base.certified:
+        base = national_optimum(problem, exact=True)
     scorer = base.scorer
     objective = _objective(scorer, base.pairs)
     current = next((r for s, r in base.pairs if s == student), None)
@@ -90,9 +92,7 @@ def national_alternatives(
     )[:limit]
     alternatives = []
     for role in options:
-        forced = national_optimum(
-            problem, exact=True, extra_locked=((student, role),), candidates=base.candidates
-        )
+        forced = national_optimum(problem, exact=True, extra_locked=((student, role),), start=base)
         placed, total = _objective(scorer, forced.pairs)
         alternatives.append(
             {

@@ -195,12 +195,27 @@ def alternatives(snapshot: dict[str, Any], student_id: str, limit: int = 5) -> d
     KeyError
         If ``student_id`` is not in the snapshot.
     """
+    return _alternatives(snapshot, student_id, limit)
+
+
+def explained(snapshot: dict[str, Any], student_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``solve_round(snapshot)`` and ``alternatives(snapshot, student_id)``, solved once.
+
+    On the national path the alternatives start from the result's own certified solve (its
+    candidate graph, prices and duals) instead of solving the round again.
+    """
+    stages = Stages()
+    result = solve_round(snapshot, stages=stages)
+    return result, _alternatives(snapshot, student_id, 5, stages.outcome)
+
+
+def _alternatives(snapshot, student_id: str, limit: int, base=None) -> dict[str, Any]:
     normalised = validate_snapshot(snapshot)
     student_ids = [s["id"] for s in normalised["students"]]
     if student_id not in student_ids:
         raise KeyError(f"unknown student id {student_id!r}")
     if round_path(normalised) == "national":
-        return _national_alternatives(normalised, student_id, limit)
+        return _national_alternatives(normalised, student_id, limit, base)
     prepared = prepare(normalised, normalised=True)
     problem = prepared.problem
     student = problem.student_ids.index(student_id)
@@ -223,11 +238,11 @@ def alternatives(snapshot: dict[str, Any], student_id: str, limit: int = 5) -> d
     }
 
 
-def _national_alternatives(snapshot: dict[str, Any], student_id: str, limit: int) -> dict:
+def _national_alternatives(snapshot: dict[str, Any], student_id: str, limit: int, base) -> dict:
     from .national_explain import national_alternatives
 
     student = [s["id"] for s in snapshot["students"]].index(student_id)
-    objective, options, current, scorer = national_alternatives(snapshot, student, limit)
+    objective, options, current, scorer = national_alternatives(snapshot, student, limit, base)
     problem = scorer.problem
     current_entry = None
     if current is not None:

@@ -20,7 +20,7 @@ from matching.national import (
 )
 from matching.problem import build_problem
 from matching.reference import pair_is_feasible
-from matching.rounds import round_path
+from matching.rounds import explained, round_path
 from matching.synthetic import synthetic_round, tied_round
 
 SETTINGS = settings(max_examples=120, deadline=None)
@@ -194,6 +194,31 @@ def test_explain_pool_size_and_alternatives_agree_on_both_paths(monkeypatch):
     assert sparse[2]["objective"] == dense[2]["objective"]
     costs = [(a["role"], a["cost"]) for a in sparse[2]["alternatives"]]
     assert costs == [(a["role"], a["cost"]) for a in dense[2]["alternatives"]]
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=rounds, extra_seed=st.integers(0, 10**6), pick=st.integers(0, 10**6))
+def test_alternatives_started_from_the_rounds_own_solve_cost_what_the_dense_path_says(
+    data, extra_seed, pick
+):
+    data = with_locks_and_forbidden(data, extra_seed)
+    if not data["students"]:
+        return
+    student = data["students"][pick % len(data["students"])]["id"]
+    dense = matching.alternatives(data, student)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(national, "NATIONAL_CELLS", -1)
+        result, warm = explained(data, student)
+    assert result["solver"]["path"] == "national"
+    assert warm["objective"] == dense["objective"]
+    assert warm["locked"] == dense["locked"]
+    # Among equal optima the paths may place the student differently (so list other roles).
+    if warm["current"] == dense["current"]:
+        assert warm["alternatives"] == dense["alternatives"]
+    costs = {a["role"]: (a["score"], a["cost"]) for a in dense["alternatives"]}
+    for entry in warm["alternatives"]:
+        if entry["role"] in costs:
+            assert (entry["score"], entry["cost"]) == costs[entry["role"]]
 
 
 def test_the_command_line_solves_on_the_national_path_with_exact_and_k(tmp_path, capsys):
