@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cached_property
 from statistics import fmean
 
 from scipy.stats import fisher_exact
@@ -298,6 +299,37 @@ def hidden_reason(*cells: Cell) -> str | None:
 # Populations
 
 
+ANSWER_FIELDS = (
+    "gender",
+    "age_band",
+    "ethnicity",
+    "disability",
+    "first_in_family",
+    "free_school_meals",
+)
+
+
+# Everything of a Person that a dimension may read: all but the student id.
+KIND_FIELDS = tuple(item.name for item in fields(Person) if item.name != "student_id")
+
+
+@dataclass
+class Tally:
+    """People counted together: how many, how many placed, why the others were not, and the
+    known scores of those placed."""
+
+    people: int = 0
+    placed: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    scores: list[float] = field(default_factory=list)
+
+    def add(self, other: Tally) -> None:
+        self.people += other.people
+        self.placed += other.placed
+        self.reasons.update(other.reasons)
+        self.scores.extend(other.scores)
+
+
 @dataclass
 class Population:
     """Who was counted, who was placed (with a score), and why the others were not."""
@@ -307,15 +339,26 @@ class Population:
     reasons: dict[int, str]
     description: str
 
-
-ANSWER_FIELDS = (
-    "gender",
-    "age_band",
-    "ethnicity",
-    "disability",
-    "first_in_family",
-    "free_school_meals",
-)
+    @cached_property
+    def kinds(self) -> list[tuple[Person, Tally]]:
+        """People with the same answers, level and university, tallied together (one of them
+        and the tally): every dimension puts them in the same group, so each groups a few
+        thousand kinds of people instead of every person."""
+        found: dict[tuple[object, ...], tuple[Person, Tally]] = {}
+        for person in self.people:
+            key = tuple(getattr(person, name) for name in KIND_FIELDS)
+            if key not in found:
+                found[key] = (person, Tally())
+            tally = found[key][1]
+            tally.people += 1
+            if person.student_id in self.placed_scores:
+                tally.placed += 1
+                score = self.placed_scores[person.student_id]
+                if score is not None:
+                    tally.scores.append(score)
+            if person.student_id in self.reasons:
+                tally.reasons[self.reasons[person.student_id]] += 1
+        return list(found.values())
 
 
 IN_LIST_LIMIT = 1_000
@@ -572,7 +615,7 @@ PEOPLE = "people"
 
 
 def _group_cells(
-    labels: list[str], groups: dict[str, list[Person]], population: Population
+    labels: list[str], groups: dict[str, Tally], population: Population
 ) -> tuple[dict[Key, int], list[Line], list[str]]:
     """Every count the report shows for a dimension, and every sum a reader knows among them:
     each column's total (the programme's own figures give them), and within each group
@@ -580,16 +623,12 @@ def _group_cells(
     names = sorted(set(population.reasons.values()))
     cells: dict[Key, int] = {}
     for label in labels:
-        members = groups[label]
-        placed = sum(1 for p in members if p.student_id in population.placed_scores)
-        reasons = Counter(
-            population.reasons[p.student_id] for p in members if p.student_id in population.reasons
-        )
-        cells[(label, PEOPLE)] = len(members)
-        cells[(label, PLACED)] = placed
-        cells[(label, NOT_PLACED)] = len(members) - placed
+        group = groups[label]
+        cells[(label, PEOPLE)] = group.people
+        cells[(label, PLACED)] = group.placed
+        cells[(label, NOT_PLACED)] = group.people - group.placed
         for name in names:
-            cells[(label, name)] = reasons.get(name, 0)
+            cells[(label, name)] = group.reasons.get(name, 0)
     lines: list[Line] = []
     for column in (PEOPLE, PLACED, NOT_PLACED, *names):
         keys = {(label, column): 1 for label in labels}
@@ -608,12 +647,18 @@ def _shown(cells: dict[Key, int], gone: set[Key], key: Key) -> Cell:
     return WITHHELD if key in gone else cells[key]
 
 
+def groups_of(population: Population, dimension: Dimension) -> dict[str, Tally]:
+    """The population's people tallied by their group in the dimension."""
+    groups: dict[str, Tally] = defaultdict(Tally)
+    for person, tally in population.kinds:
+        groups[dimension.group_of(person)].add(tally)
+    return groups
+
+
 def breakdown(population: Population, dimension: Dimension) -> Breakdown:
-    groups: dict[str, list[Person]] = defaultdict(list)
-    for person in population.people:
-        groups[dimension.group_of(person)].append(person)
+    groups = groups_of(population, dimension)
     order = list(dimension.order) or sorted(groups, key=lambda g: (g == NOT_KNOWN, g))
-    labels = [label for label in order if groups.get(label)]
+    labels = [label for label in order if label in groups]
     total_people = len(population.people)
     cells, lines, names = _group_cells(labels, groups, population)
     gone: set[Key] = set()
@@ -634,12 +679,7 @@ def breakdown(population: Population, dimension: Dimension) -> Breakdown:
     for label in labels:
         hidden = (label, PLACED) in gone
         people, placed = cells[(label, PEOPLE)], cells[(label, PLACED)]
-        scores = [
-            population.placed_scores[p.student_id]
-            for p in groups[label]
-            if p.student_id in population.placed_scores
-        ]
-        known_scores = [score for score in scores if score is not None]
+        known_scores = groups[label].scores
         row = GroupRow(
             label=label,
             people=_shown(cells, gone, (label, PEOPLE)),
