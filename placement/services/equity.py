@@ -6,10 +6,11 @@ returns a person's answers: only counts of five people or more, rates and means 
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from functools import cached_property
+from operator import attrgetter
 from statistics import fmean
 
 from scipy.stats import fisher_exact
@@ -320,13 +321,14 @@ class Tally:
 
     people: int = 0
     placed: int = 0
-    reasons: Counter[str] = field(default_factory=Counter)
+    reasons: dict[str, int] = field(default_factory=dict)
     scores: list[float] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
         self.people += other.people
         self.placed += other.placed
-        self.reasons.update(other.reasons)
+        for reason, count in other.reasons.items():
+            self.reasons[reason] = self.reasons.get(reason, 0) + count
         self.scores.extend(other.scores)
 
 
@@ -345,8 +347,9 @@ class Population:
         and the tally): every dimension puts them in the same group, so each groups a few
         thousand kinds of people instead of every person."""
         found: dict[tuple[object, ...], tuple[Person, Tally]] = {}
+        kind_of = attrgetter(*KIND_FIELDS)
         for person in self.people:
-            key = tuple(getattr(person, name) for name in KIND_FIELDS)
+            key = kind_of(person)
             if key not in found:
                 found[key] = (person, Tally())
             tally = found[key][1]
@@ -356,8 +359,9 @@ class Population:
                 score = self.placed_scores[person.student_id]
                 if score is not None:
                     tally.scores.append(score)
-            if person.student_id in self.reasons:
-                tally.reasons[self.reasons[person.student_id]] += 1
+            reason = self.reasons.get(person.student_id)
+            if reason is not None:
+                tally.reasons[reason] = tally.reasons.get(reason, 0) + 1
         return list(found.values())
 
 
@@ -379,13 +383,9 @@ def people(session: Session, student_ids: Iterable[int] | None = None) -> list[P
         if len(wanted) <= IN_LIST_LIMIT:
             query = query.where(StudentProfile.id.in_(wanted))
     # A national cohort is read whole and kept in Python: an IN list of 40,000 ids is slower.
+    # Positional, in the order of Person's fields (ANSWER_FIELDS are its answers in order).
     return [
-        Person(
-            student_id,
-            rqf_level=rqf_level,
-            university_id=university_id,
-            **dict(zip(ANSWER_FIELDS, answers, strict=True)),
-        )
+        Person(student_id, *answers, rqf_level, university_id)
         for student_id, rqf_level, university_id, *answers in session.execute(
             query.order_by(StudentProfile.id)
         )
