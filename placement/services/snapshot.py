@@ -151,6 +151,8 @@ def ready_students(session: Session) -> list[StudentProfile]:
 
 def _work_modes_chosen():  # type: ignore[no-untyped-def]
     """Whether the student's JSON list of work modes has an item (is neither null nor [])."""
+    # The column is written by SQLAlchemy's JSON type (json.dumps): an empty list is stored as
+    # exactly "[]" and None as "null", on SQLite and in PostgreSQL's json alike.
     return cast(StudentProfile.work_modes, Text).not_in(("null", "[]"))
 
 
