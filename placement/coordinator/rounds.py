@@ -20,7 +20,7 @@ from placement.errors import Conflict, ValidationFailed
 from placement.extensions import db
 from placement.forms import canonical_id
 from placement.jobs import queue
-from placement.models import MatchingRound, Offer, PlacementRole, Proposal, Skill, StudentProfile
+from placement.models import MatchingRound, Offer, PlacementRole, Proposal, StudentProfile
 from placement.models._types import utcnow
 from placement.models.rounds import PROPOSAL_STATUSES
 from placement.security import LARGEST_ID
@@ -79,7 +79,7 @@ def load_proposal(matching_round: MatchingRound, proposal_id: int) -> Proposal:
 
 
 def skill_labels() -> dict[str, str]:
-    return dict(db.session.execute(select(Skill.id, Skill.label)).all())
+    return round_gaps.skill_labels(db.session)
 
 
 @bp.route("/rounds", endpoint="rounds")
@@ -289,7 +289,7 @@ def _detail_page(
             unfilled_total=len(facts.unfilled),
             boroughs=reference.boroughs(),
             universities=reference.universities(),
-            **_gaps(matching_round),
+            **_gaps(matching_round, facts),
             other_rounds=[
                 item
                 for item in db.session.execute(
@@ -310,23 +310,32 @@ _GAPS_CACHE: dict[tuple[int, str], round_gaps.Gaps | None] = {}
 GAPS_CACHED = 16
 
 
-def _gaps(matching_round: MatchingRound) -> dict[str, Any]:
+def _gaps(matching_round: MatchingRound, facts: review.RoundFacts) -> dict[str, Any]:
     """What stands between the unmatched and the empty places, for the round page's section.
 
-    A stored result never changes, so each worker works it out once per result (a fraction of
-    a second to a few seconds at national size) and keeps the last few.
+    The round's job works it out once the round is committed and keeps it on the round. A round
+    without it (run before it was kept, by the command line, or its job still at work) is
+    worked out here only when small (each worker keeping the last few); a large one says it is
+    not ready rather than keep a page request busy for a minute.
     """
-    # The round's identity (id, result hash, completion) names its documents, so a cached
-    # answer is found without loading them.
-    key = equity.identity(matching_round)
-    if key not in _GAPS_CACHE:
-        if len(_GAPS_CACHE) >= GAPS_CACHED:
-            _GAPS_CACHE.pop(next(iter(_GAPS_CACHE)))
-        result = matching_round.result or {}
-        _GAPS_CACHE[key] = round_gaps.gaps(matching_round.snapshot, result, skill_labels())
-    found = _GAPS_CACHE[key]
+    pending = False
+    if matching_round.gaps is not None:
+        found = round_gaps.from_document(matching_round.gaps)
+    elif len(facts.unmatched) * len(facts.unfilled) <= round_gaps.IN_REQUEST_PAIRS:
+        # The round's identity (id, result hash, completion) names its documents, so a cached
+        # answer is found without loading them.
+        key = equity.identity(matching_round)
+        if key not in _GAPS_CACHE:
+            if len(_GAPS_CACHE) >= GAPS_CACHED:
+                _GAPS_CACHE.pop(next(iter(_GAPS_CACHE)))
+            result = matching_round.result or {}
+            _GAPS_CACHE[key] = round_gaps.gaps(matching_round.snapshot, result, skill_labels())
+        found = _GAPS_CACHE[key]
+    else:
+        found, pending = None, True
     role_ids = [change.role_id for change in found.changes] if found else []
-    return {"gaps": found, "gap_roles": {role.id: role for role in _roles(role_ids)}}
+    roles = {role.id: role for role in _roles(role_ids)}
+    return {"gaps": found, "gaps_pending": pending, "gap_roles": roles}
 
 
 def _profiles(ids: list[int]) -> list[StudentProfile]:

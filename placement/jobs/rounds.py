@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from placement.extensions import db
 from placement.jobs import job_session
-from placement.services import rounds
+from placement.services import round_gaps, rounds
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,20 @@ def run(round_id: int) -> str:
                 session.commit()
                 return "failed"
             session.commit()
+        _keep_gaps(session, round_id)
         return "completed"
+
+
+def _keep_gaps(session: Session, round_id: int) -> None:
+    """Work out and keep what stands between the unmatched and the empty places, after the
+    round is committed: a failure here leaves the round completed and its page says the
+    analysis is not ready (small rounds work it out on the page instead)."""
+    try:
+        round_gaps.store(session, round_id)
+        session.commit()
+    except Exception as error:  # the round stands whatever goes wrong here
+        session.rollback()
+        log.warning("round gaps not kept for round %s: %s", round_id, type(error).__name__)
 
 
 def _on_own_connection(app: Flask, write) -> bool:  # type: ignore[no-untyped-def]

@@ -54,6 +54,9 @@ class MatchingRound(db.Model):
     snapshot_sha256: Mapped[str | None] = mapped_column(String(64))
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     result_sha256: Mapped[str | None] = mapped_column(String(64))
+    # What stands between the unmatched and the empty places (services/round_gaps.py), worked
+    # out once after the round completes; {} when there is nothing to explain, None until then.
+    gaps: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
     previous_round_id: Mapped[int | None] = mapped_column(
         ForeignKey("matching_rounds.id", ondelete="SET NULL")

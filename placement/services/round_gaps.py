@@ -8,13 +8,16 @@ moved by a week. Nothing here re-implements a rule, so the figures are the engin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 import matching
+from placement.models import MatchingRound, Skill
 from placement.services import snapshot
 
 RULE_WORDS = {
@@ -29,6 +32,10 @@ RULE_WORDS = {
 CHANGES_SHOWN = 5
 ROLES_EXAMINED = 30  # of the roles a change could help, those with most places left
 WEEK = timedelta(days=7)
+# Pairs of unmatched students and roles with places left worked out within a page request when
+# a round's gaps were not stored (rounds run before they were); larger ones take seconds to
+# minutes and are only ever worked out by the round's job.
+IN_REQUEST_PAIRS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -213,3 +220,38 @@ def gaps(
         roles_examined=len(by_places),
         roles_with_places=len(hopeful),
     )
+
+
+def as_document(found: Gaps | None) -> dict[str, Any]:
+    """JSON for ``MatchingRound.gaps``: ``{}`` when there is nothing to explain."""
+    return {} if found is None else asdict(found)
+
+
+def from_document(document: dict[str, Any]) -> Gaps | None:
+    """The :class:`Gaps` stored by :func:`store` (None when there was nothing to explain)."""
+    if not document:
+        return None
+    return Gaps(
+        **{
+            **document,
+            "rules": [RuleCount(**rule) for rule in document["rules"]],
+            "changes": [Change(**change) for change in document["changes"]],
+        }
+    )
+
+
+def skill_labels(session: Session) -> dict[str, str]:
+    return {skill: label for skill, label in session.execute(select(Skill.id, Skill.label))}
+
+
+def store(session: Session, round_id: int) -> None:
+    """Work out a completed round's gaps and keep them on the round; the caller commits.
+
+    The round job calls this once the round itself is committed, so that no page request has
+    to work them out at national size (a minute's work there).
+    """
+    matching_round = session.get(MatchingRound, round_id)
+    if matching_round is None or matching_round.status != "completed":
+        return
+    found = gaps(matching_round.snapshot, matching_round.result, skill_labels(session))
+    matching_round.gaps = as_document(found)
