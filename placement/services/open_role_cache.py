@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -89,6 +89,8 @@ class OpenRoles:
 _versions: BoundedCache[tuple[Any, ...], OpenRoles] = BoundedCache(VERSIONS_KEPT)
 _indexes: BoundedCache[tuple[Any, ...], matching.RoleIndex] = BoundedCache(VERSIONS_KEPT)
 _rankings: BoundedCache[tuple[Any, ...], Ranking] = BoundedCache(RANKINGS_KEPT)
+_openings: BoundedCache[tuple[Any, ...], Any] = BoundedCache(RANKINGS_KEPT)
+T = TypeVar("T")
 
 
 def _open_roles_query():  # type: ignore[no-untyped-def]
@@ -216,15 +218,26 @@ class Ranking:
         return len(self.order)
 
 
-def ranking(profile: StudentProfile, open_roles: OpenRoles) -> Ranking:
-    """Every open role id, best fit for the student first (the engine's order), cached."""
+def student_key(profile: StudentProfile, open_roles: OpenRoles) -> tuple[Any, ...]:
+    """What a student's answers against the open roles depend on: the open roles' version, the
+    student's snapshot entry and the roles whose organisations marked them (hashed)."""
     student = _student_document(profile, open_roles)
     marked = sorted(open_roles.interests.get(profile.id, frozenset()))
     fingerprint = hashlib.sha256(
         json.dumps([student, marked], sort_keys=True, default=str).encode()
     ).hexdigest()
-    key = (open_roles.version, profile.id, fingerprint)
-    return _rankings.get(key, lambda: _rank(student, marked, open_roles))
+    return (open_roles.version, profile.id, fingerprint)
+
+
+def ranking(profile: StudentProfile, open_roles: OpenRoles) -> Ranking:
+    """Every open role id, best fit for the student first (the engine's order), cached."""
+
+    def rank() -> Ranking:
+        student = _student_document(profile, open_roles)
+        marked = sorted(open_roles.interests.get(profile.id, frozenset()))
+        return _rank(student, marked, open_roles)
+
+    return _rankings.get(student_key(profile, open_roles), rank)
 
 
 def _rank(student: dict[str, Any], marked: list[int], open_roles: OpenRoles) -> Ranking:
@@ -235,11 +248,18 @@ def _rank(student: dict[str, Any], marked: list[int], open_roles: OpenRoles) -> 
     return Ranking(tuple(map(open_roles.row_of.__getitem__, ranked.roles)), ranked.feasible)
 
 
+def openings(profile: StudentProfile, open_roles: OpenRoles, build: Callable[[], T]) -> T:
+    """The changes the open-roles page suggests to a student, built once per student and
+    version of the open roles (what they depend on, as the ranking)."""
+    return _openings.get(student_key(profile, open_roles), build)
+
+
 def clear() -> None:
-    """Forget every cached version and ranking (tests, and after bulk loads)."""
+    """Forget every cached version, ranking and suggestion (tests, and after bulk loads)."""
     _versions.clear()
     _indexes.clear()
     _rankings.clear()
+    _openings.clear()
 
 
 def ranking_builds() -> int:

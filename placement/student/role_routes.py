@@ -117,12 +117,18 @@ def _view_link(filters: dict[str, str], view: str) -> str:
 def _openings(profile: StudentProfile) -> list[role_openers.Opening]:
     """Changes that would open more of all the open roles (not only the filtered ones).
 
-    They are worked out per request from the engine's hard rules on every open role, so past
-    ``OPENINGS_ROLE_LIMIT`` open roles (national size) the page leaves them out.
+    They are worked out from the engine's hard rules on every open role, once per student and
+    version of the open roles in each process; past ``OPENINGS_ROLE_LIMIT`` open roles
+    (national size) the page leaves them out.
     """
-    if len(open_role_cache.current(db.session).ids) > OPENINGS_ROLE_LIMIT:
+    open_roles = open_role_cache.current(db.session)
+    if len(open_roles.ids) > OPENINGS_ROLE_LIMIT:
         return []
-    return role_openers.suggestions(db.session, profile, student_roles.open_roles(db.session))
+    return open_role_cache.openings(
+        profile,
+        open_roles,
+        lambda: role_openers.suggestions(db.session, profile, student_roles.open_roles(db.session)),
+    )
 
 
 def _ranks(profile: StudentProfile) -> dict[int, int]:

@@ -11,7 +11,7 @@ from support.http import sign_in, submit, text_of
 
 from placement.extensions import db
 from placement.models import StudentPreference
-from placement.services import student_roles
+from placement.services import open_role_cache, role_openers, student_roles
 
 
 def _signed_in_student(client, **fields):
@@ -250,6 +250,30 @@ def test_the_roles_page_names_the_changes_that_would_open_the_most_roles(app, cl
     assert "Add Version control at level 2: 2 more roles" in items
     assert "Also accept remote work: 1 more role" in items
     assert len(items) == 3
+
+
+def test_the_suggested_changes_are_worked_out_once_per_student_and_version_of_the_roles(
+    app, client, monkeypatch
+):
+    open_role_cache.clear()
+    _signed_in_student(client, skills={"python": 1})
+    organisation, _ = create_organisation()
+    create_role(organisation, title="Python role", skills={"python": (3, 3, True)})
+    worked_out = []
+    real = role_openers.suggestions
+
+    def counted(*args):
+        worked_out.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(role_openers, "suggestions", counted)
+    for url in ("/student/roles", "/student/roles?show=all", "/student/roles?page=1"):
+        assert "Raise Python to level 3: 1 more role" in text_of(client.get(url))
+    assert len(worked_out) == 1
+    create_role(organisation, title="Second Python role", skills={"python": (3, 3, True)})
+    db.session.commit()
+    assert "Raise Python to level 3: 2 more roles" in text_of(client.get("/student/roles"))
+    assert len(worked_out) == 2
 
 
 def test_a_student_who_meets_no_role_is_shown_all_roles_and_what_would_open_some(app, client):
