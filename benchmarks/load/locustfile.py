@@ -127,6 +127,18 @@ class OrganisationMember(SignedInUser):
     def offers(self) -> None:
         self.client.get("/organisation/offers")
 
+    @task(1)
+    def candidates(self) -> None:
+        """The students a role could be offered to (its roles, once listed, as in one_role)."""
+        if not self.ids:
+            listing = self.client.get("/organisation/roles").text
+            self.ids = links(listing, r"/organisation/roles/(\d+)")
+        if self.ids:
+            role = random.choice(self.ids)
+            self.client.get(
+                f"/organisation/roles/{role}/candidates", name="/organisation/roles/[id]/candidates"
+            )
+
 
 class Coordinator(SignedInUser):
     weight = 1
@@ -159,6 +171,18 @@ class Coordinator(SignedInUser):
     @task(1)
     def audit(self) -> None:
         self.client.get("/coordinator/audit")
+
+    @task(1)
+    def readiness(self) -> None:
+        self.client.get("/coordinator/readiness")
+
+    @task(1)
+    def skills_report(self) -> None:
+        self.client.get("/coordinator/reports/skills")
+
+    @task(1)
+    def equity_report(self) -> None:
+        self.client.get("/coordinator/reports/equity")
 
     @task(3)
     def round_review(self) -> None:

@@ -168,3 +168,43 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert "/sign-in" in response.headers["Location"]
+
+
+def test_a_national_cohorts_dashboard_shows_its_last_figures_while_new_ones_are_gathered_behind(
+    app, client, monkeypatch
+):
+    import re
+    import threading
+
+    from placement.coordinator import routes
+
+    monkeypatch.setattr(routes, "LARGE_COHORT", 0)
+    coordinator = create_coordinator()
+    sign_in(client, coordinator.email, PASSWORD)
+    gathered_by: list[str] = []
+    held = threading.Event()
+    real = routes._dashboard_figures
+
+    def gather():
+        gathered_by.append(threading.current_thread().name)
+        if len(gathered_by) > 1:
+            held.wait(10)  # the background gathering takes its time
+        return real()
+
+    monkeypatch.setattr(routes, "_dashboard_figures", gather)
+
+    def as_of() -> str:
+        page = text_of(client.get("/coordinator/"))
+        return re.search(r"Figures as of ([0-9:]+ UTC)", page).group(1)
+
+    first = as_of()
+    assert as_of() == first and gathered_by == ["MainThread"]  # fresh: kept
+    monkeypatch.setattr(routes, "WINDOW_SECONDS", 0)
+    assert as_of() == first  # stale: shown at once while they are gathered again
+    assert as_of() == first and gathered_by == ["MainThread", "dashboard-figures"]  # once
+    shown_at = routes._latest[app][0]
+    held.set()
+    for thread in threading.enumerate():
+        if thread.name == "dashboard-figures":
+            thread.join(10)
+    assert routes._latest[app][0] > shown_at  # the new figures replace the last ones
