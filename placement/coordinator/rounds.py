@@ -96,20 +96,29 @@ def rounds_list() -> str:
 @bp.route("/readiness")
 def readiness() -> str:
     after = review.cursor(request.args.get("after"))
-    found = rounds.readiness(db.session, after=after)
-    pagination: dict[str, object] = {}
-    if after is not None:
-        pagination["previous"] = {"href": url_for(".readiness"), "labelText": "First page"}
-    if found.next_after is not None:
-        pagination["next"] = {"href": url_for(".readiness", after=found.next_after)}
+    roles_after = review.cursor(request.args.get("roles_after"))
+    found = rounds.readiness(db.session, after=after, roles_after=roles_after)
     return render_template(
         "coordinator/rounds/readiness.html",
         readiness=found,
-        pagination=pagination,
+        pagination=_pages(after, found.next_after, "after", roles_after=roles_after),
+        roles_pagination=_pages(roles_after, found.roles_next_after, "roles_after", after=after),
         eligible_in_words=snapshot.ELIGIBLE_IN_WORDS,
         ready_in_words=snapshot.READY_IN_WORDS,
         universities=reference.universities(),
     )
+
+
+def _pages(at: int | None, following: int | None, name: str, **kept: int | None) -> dict:
+    """Links of one keyset-paged list on the readiness page, keeping the other list's place."""
+    others = {key: value for key, value in kept.items() if value is not None}
+    pagination: dict[str, object] = {}
+    if at is not None:
+        first = url_for(".readiness", **others)
+        pagination["previous"] = {"href": first, "labelText": "First page"}
+    if following is not None:
+        pagination["next"] = {"href": url_for(".readiness", **others, **{name: following})}
+    return pagination
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])

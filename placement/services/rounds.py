@@ -52,7 +52,8 @@ class Readiness:
 
     Students are counted in SQL and only the page of those not ready is loaded, as light rows
     (ids and the columns shown), so that the page stays quick with a national programme's tens
-    of thousands of students; roles ready are counted too, those not ready are light rows.
+    of thousands of students. Roles not ready come a page at a time the same way, and the first
+    organisations not verified are listed with the count of all.
     """
 
     students_ready_count: int
@@ -63,6 +64,9 @@ class Readiness:
     organisations_not_verified: list[Organisation] = field(default_factory=list)
     students_not_ready_count: int = 0
     next_after: int | None = None  # the last student listed, when more follow
+    roles_not_ready_count: int = 0
+    roles_next_after: int | None = None  # the last role listed, when more follow
+    organisations_not_verified_count: int = 0
 
 
 def ready_for_next_round():  # type: ignore[no-untyped-def]
@@ -147,9 +151,10 @@ def _student_problems(session: Session, page: list[Any]) -> list[tuple[Any, str]
     return [(row, _student_problem(row, with_offer, held)) for row in page]
 
 
-def _roles_not_ready(session: Session) -> list[tuple[Any, str]]:
-    """Roles not closed and not ready for matching, as light rows, with why."""
-    rows = session.execute(
+def _roles_not_ready(session: Session, after: int | None) -> list[tuple[Any, str]]:
+    """A page of the roles not closed and not ready for matching (one more when more follow),
+    by id after ``after``, as light rows, with why."""
+    query = (
         select(
             PlacementRole.id,
             PlacementRole.title,
@@ -161,14 +166,21 @@ def _roles_not_ready(session: Session) -> list[tuple[Any, str]]:
         .join(Organisation)
         .where(PlacementRole.status != "closed", ~snapshot.ready_role_where())
         .order_by(PlacementRole.id)
+        .limit(NOT_READY_PAGE + 1)
     )
-    return [(role, _role_problem(role)) for role in rows]
+    if after is not None:
+        query = query.where(PlacementRole.id > after)
+    return [(role, _role_problem(role)) for role in session.execute(query)]
 
 
-def readiness(session: Session, after: int | None = None) -> Readiness:
+def readiness(
+    session: Session, after: int | None = None, roles_after: int | None = None
+) -> Readiness:
     """Students and roles ready for matching, and the others with the reason each is not.
 
-    Students not ready come :data:`NOT_READY_PAGE` at a time, by id, after ``after``.
+    Students not ready come :data:`NOT_READY_PAGE` at a time, by id, after ``after``; roles not
+    ready likewise after ``roles_after``; organisations not verified, the oldest
+    :data:`NOT_READY_PAGE`.
     """
     everyone, students_ready = session.execute(
         select(func.count(StudentProfile.id), func.count(case((ready_for_next_round(), 1))))
@@ -178,20 +190,36 @@ def readiness(session: Session, after: int | None = None) -> Readiness:
         .join(Organisation)
         .where(snapshot.ready_role_where())
     ).one()
+    roles_open = session.execute(
+        select(func.count(PlacementRole.id))
+        .join(Organisation)
+        .where(PlacementRole.status != "closed")
+    ).scalar_one()
     listed = _not_ready_page(session, after)
     page = listed[:NOT_READY_PAGE]
-    not_verified = select(Organisation).where(Organisation.status != "verified")
+    roles = _roles_not_ready(session, roles_after)
+    not_verified = Organisation.status != "verified"
     return Readiness(
         students_ready_count=students_ready,
         roles_ready_count=roles_ready,
         places_ready=places_ready,
         students_not_ready=_student_problems(session, page),
-        roles_not_ready=_roles_not_ready(session),
+        roles_not_ready=roles[:NOT_READY_PAGE],
         organisations_not_verified=list(
-            session.scalars(not_verified.order_by(Organisation.created_at))
+            session.scalars(
+                select(Organisation)
+                .where(not_verified)
+                .order_by(Organisation.created_at, Organisation.id)
+                .limit(NOT_READY_PAGE)
+            )
         ),
         students_not_ready_count=everyone - students_ready,
         next_after=page[-1].id if len(listed) > NOT_READY_PAGE else None,
+        roles_not_ready_count=roles_open - roles_ready,
+        roles_next_after=roles[NOT_READY_PAGE - 1][0].id if len(roles) > NOT_READY_PAGE else None,
+        organisations_not_verified_count=session.execute(
+            select(func.count(Organisation.id)).where(not_verified)
+        ).scalar_one(),
     )
 
 

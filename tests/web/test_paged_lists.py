@@ -159,3 +159,30 @@ def test_students_not_ready_come_fifty_a_page_with_the_count_of_all(client):
     assert _link(second, "next") is None and _link(second, "prev") == "/coordinator/readiness"
     assert all(f"(S{p.id})" not in text_of(second) for p in ready)
     assert len(drafts) == 57
+
+
+def test_roles_not_ready_come_fifty_a_page_and_organisations_not_verified_the_oldest_fifty(client):
+    from support.factories import create_role
+
+    coordinator = create_coordinator()
+    organisation, _ = create_organisation(name="Ready Ltd")
+    for n in range(53):
+        create_role(organisation, title=f"Draftrole{n:02d}", status="draft")
+    for n in range(52):
+        create_organisation(name=f"Waiting{n:02d}", verified=False)
+    db.session.commit()
+    sign_in(client, coordinator.email, PASSWORD)
+
+    def roles(response) -> list[str]:
+        return re.findall(r"Draftrole\d\d", text_of(response))
+
+    first = client.get("/coordinator/readiness")
+    page = text_of(first)
+    assert "Roles not ready (53)" in page and roles(first) == [
+        f"Draftrole{n:02d}" for n in range(50)
+    ]
+    assert "Organisations not verified (52)" in page and "The 50 waiting longest are listed" in page
+    assert re.findall(r"Waiting\d\d", page) == [f"Waiting{n:02d}" for n in range(50)]
+    second = client.get(_link(first, "next"))
+    assert roles(second) == [f"Draftrole{n:02d}" for n in range(50, 53)]
+    assert _link(second, "next") is None and _link(second, "prev") == "/coordinator/readiness"

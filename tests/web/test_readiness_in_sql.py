@@ -160,6 +160,7 @@ def test_readiness_counts_the_roles_ready_and_lists_the_others_as_the_ready_role
     everyone = db.session.scalars(select(PlacementRole).order_by(PlacementRole.id)).all()
     others = [role.id for role in everyone if role.status != "closed" and role not in ready]
     assert [role.id for role, _ in found.roles_not_ready] == others
+    assert found.roles_not_ready_count == len(others)
     assert {why for _, why in found.roles_not_ready} == {
         "Role is draft",
         "No places left",
