@@ -7,7 +7,7 @@ is read once per round and process (completed rounds never change) and kept in a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -113,19 +113,32 @@ class Page:
 
 @dataclass(frozen=True)
 class RoundFacts:
-    """What a completed round's stored documents say, read once per round and process."""
+    """What a completed round's stored documents say, read once per round and process.
+
+    Only what never changes once the round is stored: the result's summary, unmatched and
+    unfilled, and the snapshot's preference lists. Ranks are worked out from these for the
+    proposals as they are now (a coordinator may swap a proposal's role).
+    """
 
     summary: dict[str, Any]
     unmatched: list[tuple[int, str]]
     unfilled: list[tuple[int, int]]
-    # Each proposed student's (rank of the proposed role, the role's rank of the student).
-    ranks: dict[int, tuple[int | None, int | None]]
+    # Snapshot keys: each student's ranked roles, each role's ranked students, best first.
+    student_lists: dict[str, list[str]]
+    role_lists: dict[str, list[str]]
 
-    def first_choice_students(self) -> list[int]:
-        return sorted(student for student, (mine, _) in self.ranks.items() if mine == 1)
-
-    def ranked_students(self) -> list[int]:
-        return sorted(student for student, (mine, _) in self.ranks.items() if mine)
+    def ranks(self, pairs: Iterable[tuple[int, int]]) -> dict[int, tuple[int | None, int | None]]:
+        """Student id -> (their rank of the role proposed, the role's rank of them)."""
+        found: dict[int, tuple[int | None, int | None]] = {}
+        for student_id, role_id in pairs:
+            student, role = snapshot.student_key(student_id), snapshot.role_key(role_id)
+            mine = self.student_lists.get(student, [])
+            theirs = self.role_lists.get(role, [])
+            found[student_id] = (
+                mine.index(role) + 1 if role in mine else None,
+                theirs.index(student) + 1 if student in theirs else None,
+            )
+        return found
 
 
 _facts: BoundedCache[tuple[int, str], RoundFacts] = BoundedCache(_CACHED_ROUNDS)
@@ -145,21 +158,19 @@ def proposal_ranks(
     document: dict[str, Any], pairs: list[tuple[int, int]]
 ) -> dict[int, tuple[int | None, int | None]]:
     """Student id -> (the student's rank of the proposed role, the role's rank of the student)."""
-    students = {entry["id"]: entry.get("preferences", []) for entry in document["students"]}
-    roles = {entry["id"]: entry.get("preferences", []) for entry in document["roles"]}
-    found: dict[int, tuple[int | None, int | None]] = {}
-    for student_id, role_id in pairs:
-        student, role = snapshot.student_key(student_id), snapshot.role_key(role_id)
-        mine, theirs = students.get(student, []), roles.get(role, [])
-        found[student_id] = (
-            mine.index(role) + 1 if role in mine else None,
-            theirs.index(student) + 1 if student in theirs else None,
-        )
-    return found
+    return RoundFacts({}, [], [], *_lists(document)).ranks(pairs)
+
+
+def _lists(document: dict[str, Any]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    return (
+        {entry["id"]: entry.get("preferences", []) for entry in document["students"]},
+        {entry["id"]: entry.get("preferences", []) for entry in document["roles"]},
+    )
 
 
 def facts(session: Session, matching_round: MatchingRound) -> RoundFacts:
-    """The summary, unmatched, unfilled and ranks of a completed round, cached per round."""
+    """The summary, unmatched, unfilled and preference lists of a completed round, cached per
+    round (none of them changes once the round is stored)."""
 
     def build() -> RoundFacts:
         document, result = session.execute(
@@ -167,20 +178,24 @@ def facts(session: Session, matching_round: MatchingRound) -> RoundFacts:
                 MatchingRound.id == matching_round.id
             )
         ).one()
-        pairs = session.execute(
-            select(Proposal.student_id, Proposal.role_id).where(
-                Proposal.round_id == matching_round.id
-            )
-        ).all()
         return RoundFacts(
-            summary=rounds.summary(result),
-            unmatched=snapshot.unmatched(result),
-            unfilled=snapshot.unfilled(result),
-            ranks=proposal_ranks(document, [tuple(pair) for pair in pairs]),
+            rounds.summary(result),
+            snapshot.unmatched(result),
+            snapshot.unfilled(result),
+            *_lists(document),
         )
 
     key = (matching_round.id, f"{matching_round.snapshot_sha256}:{equity.identity(matching_round)}")
     return _facts.get(key, build)
+
+
+def _current_ranks(
+    session: Session, round_id: int, facts_: RoundFacts
+) -> dict[int, tuple[int | None, int | None]]:
+    pairs = session.execute(
+        select(Proposal.student_id, Proposal.role_id).where(Proposal.round_id == round_id)
+    )
+    return facts_.ranks((student, role) for student, role in pairs)
 
 
 def summary(session: Session, matching_round: MatchingRound) -> dict[str, Any]:
@@ -230,7 +245,7 @@ def _joined(query: Select[Any], filters: Filters) -> Select[Any]:
     )
 
 
-def _filtered(round_id: int, filters: Filters, facts_: RoundFacts) -> Select[Any]:
+def _filtered(session: Session, round_id: int, filters: Filters, facts_: RoundFacts) -> Select[Any]:
     query = _joined(select(Proposal.id), filters).where(Proposal.round_id == round_id)
     conditions: list[ColumnElement[bool]] = []
     if filters.status:
@@ -249,10 +264,14 @@ def _filtered(round_id: int, filters: Filters, facts_: RoundFacts) -> Select[Any
         conditions.append(Proposal.score < filters.score_max)
     if filters.locked:
         conditions.append(Proposal.locked.is_(filters.locked == "yes"))
+    if filters.first_choice or filters.not_preferred:
+        ranks = _current_ranks(session, round_id, facts_)
     if filters.first_choice:
-        conditions.append(_in(Proposal.student_id, facts_.first_choice_students()))
+        first = sorted(student for student, (mine, _) in ranks.items() if mine == 1)
+        conditions.append(_in(Proposal.student_id, first))
     if filters.not_preferred:
-        conditions.append(~_in(Proposal.student_id, facts_.ranked_students()))
+        ranked = sorted(student for student, (mine, _) in ranks.items() if mine)
+        conditions.append(~_in(Proposal.student_id, ranked))
     return query.where(*conditions)
 
 
@@ -287,7 +306,7 @@ def page(
     """One page of the round's proposals that the filters keep, after or before a proposal."""
     round_facts = facts(session, matching_round)
     key = _sort_key(filters.sort)
-    base = _filtered(matching_round.id, filters, round_facts)
+    base = _filtered(session, matching_round.id, filters, round_facts)
     # "Forwards" walks the order shown on screen; descending order is ascending read backwards.
     shown_ascending = not filters.descending
     cursor = after if after is not None else before
@@ -319,7 +338,7 @@ def page(
         first_position=(before_count or 0) + 1,
         has_previous=bool(before_count),
         has_next=has_next,
-        ranks={p.student_id: round_facts.ranks.get(p.student_id, (None, None)) for p in proposals},
+        ranks=round_facts.ranks((p.student_id, p.role_id) for p in proposals),
     )
 
 

@@ -201,3 +201,38 @@ def test_the_ranks_of_a_round_are_read_once_and_match_the_snapshot(app, seven):
     facts = review.facts(db.session, seven)
     assert review.facts(db.session, seven) is facts
     assert facts.summary["placed"] == 7
+
+
+def test_a_swapped_proposal_shows_and_filters_by_the_ranks_of_its_new_role(client):
+    from support.factories import (
+        create_coordinator,
+        create_organisation,
+        create_role,
+        create_student,
+    )
+
+    organisation, _ = create_organisation()
+    first, other = (
+        create_role(organisation, title="First"),
+        create_role(organisation, title="Other"),
+    )
+    student = create_student()
+    db.session.add(StudentPreference(student_id=student.id, role_id=first.id, rank=1))
+    db.session.commit()
+    coordinator = create_coordinator()
+    matching_round = run_round()
+    proposal = matching_round.proposals[0]
+    assert proposal.role_id == first.id
+    url = f"/coordinator/rounds/{matching_round.id}"
+    sign_in(client, coordinator.email, PASSWORD)
+    assert re.findall(r"Student's: [^<]*", text_of(client.get(url))) == ["Student's: 1st"]
+    assert _boxes(client.get(url + "?first_choice=1")) == [proposal.id]
+
+    page = f"{url}/students/{proposal.student_id}"
+    submit(client, f"{url}/proposals/{proposal.id}/swap", {"role": str(other.id)}, page=page)
+
+    db.session.refresh(proposal)
+    assert proposal.role_id == other.id
+    assert "Student's: 1st" not in text_of(client.get(url))
+    assert _boxes(client.get(url + "?first_choice=1")) == []
+    assert _boxes(client.get(url + "?not_preferred=1")) == [proposal.id]
