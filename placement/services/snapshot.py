@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, exists, inspect, select
+from sqlalchemy import Text, and_, cast, exists, func, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 import matching
@@ -152,8 +152,9 @@ def ready_students(session: Session) -> list[StudentProfile]:
 def _work_modes_chosen():  # type: ignore[no-untyped-def]
     """Whether the student's JSON list of work modes has an item (is neither null nor [])."""
     # The column is written by SQLAlchemy's JSON type (json.dumps): an empty list is stored as
-    # exactly "[]" and None as "null", on SQLite and in PostgreSQL's json alike.
-    return cast(StudentProfile.work_modes, Text).not_in(("null", "[]"))
+    # exactly "[]" and None as "null", on SQLite and in PostgreSQL's json alike; a SQL NULL
+    # (written by hand) counts as none chosen, so the condition is never NULL.
+    return func.coalesce(cast(StudentProfile.work_modes, Text), "[]").not_in(("null", "[]"))
 
 
 def complete_for_matching():  # type: ignore[no-untyped-def]
