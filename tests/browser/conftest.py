@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,14 +81,23 @@ class LiveServer:
         embedded.drain(self.app)  # what the worker would have sent by now, sent now
         return [path.read_text() for path in sorted(self.mail_dir.glob("*.log"))]
 
-    def last_link(self, to: str) -> str:
-        """The last link emailed to an address, as a path on this server."""
-        for message in reversed(self.emails()):
-            if re.search(rf"^To: {re.escape(to)}$", message, re.MULTILINE | re.IGNORECASE):
-                links = re.findall(r"https?://[^/\s]+(/\S+)", message)
-                if links:
-                    return self.url + links[-1]
-        raise AssertionError(f"no email with a link was sent to {to}")
+    def last_link(self, to: str, wait_seconds: float = 10.0) -> str:
+        """The last link emailed to an address, as a path on this server.
+
+        The server's own worker thread may be sending the message at that moment (the test's
+        drain then finds nothing due, and the file is not written yet), so this looks again
+        for a few seconds before giving up.
+        """
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            for message in reversed(self.emails()):
+                if re.search(rf"^To: {re.escape(to)}$", message, re.MULTILINE | re.IGNORECASE):
+                    links = re.findall(r"https?://[^/\s]+(/\S+)", message)
+                    if links:
+                        return self.url + links[-1]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no email with a link was sent to {to}")
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")
