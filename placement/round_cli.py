@@ -11,8 +11,9 @@ from flask.cli import with_appcontext
 
 from placement.errors import Conflict, ValidationFailed
 from placement.extensions import db
+from placement.jobs import rounds as round_jobs
 from placement.models import MatchingRound
-from placement.services import offers, round_gaps, rounds
+from placement.services import offers, rounds
 
 
 def _weights(text: str | None) -> dict[str, float] | None:
@@ -78,8 +79,7 @@ def run_round(
     db.session.commit()
     if matching_round.status == "failed":
         raise click.ClickException(f"Round {matching_round.id} failed: {matching_round.error}")
-    round_gaps.store(db.session, matching_round.id)  # as the round job does, for the round page
-    db.session.commit()
+    round_jobs.keep_gaps(db.session, matching_round.id)  # as the round job does
     summary = rounds.summary(matching_round.result)
     click.echo(f"Round {matching_round.id}: {matching_round.name}")
     click.echo(

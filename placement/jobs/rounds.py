@@ -43,14 +43,15 @@ def run(round_id: int) -> str:
                 session.commit()
                 return "failed"
             session.commit()
-        _keep_gaps(session, round_id)
+        keep_gaps(session, round_id)
         return "completed"
 
 
-def _keep_gaps(session: Session, round_id: int) -> None:
+def keep_gaps(session: Session, round_id: int) -> None:
     """Work out and keep what stands between the unmatched and the empty places, after the
-    round is committed: a failure here leaves the round completed and its page says the
-    analysis is not ready (small rounds work it out on the page instead)."""
+    round is committed (here and in ``placement round run``): a failure leaves the round
+    completed, and its page says the analysis is not ready (small rounds work it out on the
+    page instead)."""
     try:
         round_gaps.store(session, round_id)
         session.commit()
