@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -325,12 +326,19 @@ def _fork_shares(problem, work, start, processes: int) -> list[Any]:
     global _SHARE
     _SHARE = (problem, work, start, processes)
     try:
-        with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(processes - 1, initializer=_default_signals) as pool:
             others = pool.map_async(_fold_share, range(1, processes))
             first = _fold(problem, work, start, 0, processes)
             return [first, *others.get()]
     finally:
         _SHARE = None
+
+
+def _default_signals() -> None:
+    """A forked share ends on the pool's SIGTERM whatever handler its parent had installed (an
+    RQ worker's only asks for a warm shutdown, and the pool would wait for the share forever)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _fold_share(share: int) -> Any:

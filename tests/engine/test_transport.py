@@ -108,3 +108,29 @@ def test_blocks_shared_among_forked_processes_give_the_same_result_as_one_proces
     assert shared["result_sha256"] == alone["result_sha256"]
     assert shared["stability"]["blocking_pairs"] == alone["stability"]["blocking_pairs"]
     assert shared["solver"]["certificate_rounds"] == alone["solver"]["certificate_rounds"]
+
+
+def test_forked_shares_end_on_sigterm_even_when_the_parent_ignores_it(monkeypatch):
+    """An RQ worker (or a test that ran one) leaves a SIGTERM handler that does not exit. The
+    pool ends its workers with SIGTERM, and one waiting for work would then wait for ever (a
+    CI run hung so): each share must run with the default handler."""
+    import signal
+
+    from matching import blocks
+    from matching.problem import build_problem
+    from matching.snapshot import validate_snapshot
+
+    problem = build_problem(validate_snapshot(synthetic_round(60, 25, seed=1)), dense=False)
+    monkeypatch.setattr(blocks, "FORK_CELLS", 0)
+    monkeypatch.setattr(blocks, "SMALL_CLASS_CELLS", 0)
+    previous = signal.signal(signal.SIGTERM, lambda *args: None)
+    try:
+
+        def work(state, rows, cols, by_signature):
+            state.append(signal.getsignal(signal.SIGTERM) == signal.SIG_DFL)
+
+        shares = blocks.fold_blocks(problem, work, list, processes=2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert shares[0] and not any(shares[0])  # here, the parent's own handler
+    assert shares[1] and all(shares[1])  # in the forked share, the default one
