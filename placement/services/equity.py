@@ -27,6 +27,7 @@ from placement.models import (
     Proposal,
     StudentProfile,
 )
+from placement.models.students import EQUALITY_FIELDS
 from placement.services.snapshot import row_id
 
 THRESHOLD = 5
@@ -300,14 +301,7 @@ def hidden_reason(*cells: Cell) -> str | None:
 # Populations
 
 
-ANSWER_FIELDS = (
-    "gender",
-    "age_band",
-    "ethnicity",
-    "disability",
-    "first_in_family",
-    "free_school_meals",
-)
+ANSWER_FIELDS = EQUALITY_FIELDS  # the equality answers, in the order the report reads them
 
 
 # Everything of a Person that a dimension may read: all but the student id.
