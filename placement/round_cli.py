@@ -13,7 +13,7 @@ from placement.errors import Conflict, ValidationFailed
 from placement.extensions import db
 from placement.jobs import rounds as round_jobs
 from placement.models import MatchingRound
-from placement.services import offers, rounds
+from placement.services import offers, round_gaps, rounds
 
 
 def _weights(text: str | None) -> dict[str, float] | None:
@@ -104,6 +104,28 @@ def export_round(round_id: int, directory: Path) -> None:
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
         (directory / f"{name}.json").write_text(text, encoding="utf-8")
     click.echo(f"Wrote {directory / 'round.json'} and {directory / 'result.json'}")
+
+
+@round_group.command("gaps")
+@click.argument("round_id", type=int)
+@with_appcontext
+def keep_round_gaps(round_id: int) -> None:
+    """Work out again, and keep, what stands between a completed round's unmatched students and
+    its empty places (the round's job does this once the round completes; this is for a round
+    whose page still says "Not ready yet")."""
+    matching_round = db.session.get(MatchingRound, round_id)
+    if matching_round is None or matching_round.status != "completed":
+        raise click.ClickException(f"No completed round {round_id}")
+    round_gaps.store(db.session, round_id)
+    db.session.commit()
+    kept = round_gaps.from_document(matching_round.gaps or {})
+    if kept is None:
+        click.echo(f"Round {round_id}: every student has a proposal or every place is filled.")
+        return
+    click.echo(
+        f"Round {round_id}: {kept.unmatched} student(s) without a proposal, "
+        f"{kept.empty_places} place(s) empty; kept for its page."
+    )
 
 
 @click.group("offers")

@@ -96,6 +96,7 @@ def test_a_large_round_without_kept_gaps_says_they_are_not_ready_rather_than_wor
     section = _gaps_section(client, matching_round.id)
 
     assert "Not ready yet" in section
+    assert f"placement round gaps {matching_round.id}" in section
     assert MOVE_DATES not in section
 
 
@@ -137,3 +138,27 @@ def test_kept_gaps_read_back_equal_to_those_worked_out_and_nothing_to_explain_st
     assert round_gaps.from_document(round_gaps.as_document(found)) == found
     assert round_gaps.as_document(None) == {}
     assert round_gaps.from_document({}) is None
+
+
+def test_the_gaps_command_works_out_and_keeps_the_gaps_of_a_round_stored_without_them(app):
+    _unmatched_beside_empty_places()
+    matching_round = run_round()
+    assert matching_round.gaps is None
+
+    ran = app.test_cli_runner().invoke(args=["round", "gaps", str(matching_round.id)])
+
+    assert ran.exit_code == 0, ran.output
+    assert "2 student(s) without a proposal, 2 place(s) empty" in ran.output
+    db.session.expire_all()
+    kept = db.session.get(MatchingRound, matching_round.id).gaps
+    assert round_gaps.from_document(kept).unmatched == 2
+
+
+def test_the_gaps_command_refuses_a_round_that_is_not_completed(app):
+    draft = rounds.create(db.session, "Draft")
+    db.session.commit()
+
+    ran = app.test_cli_runner().invoke(args=["round", "gaps", str(draft.id)])
+
+    assert ran.exit_code == 1
+    assert f"No completed round {draft.id}" in ran.output
