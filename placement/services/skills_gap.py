@@ -3,6 +3,15 @@
 Demand for a skill at a level is the number of places on published or closed roles (of verified
 organisations) asking for it at that level, required or desired. Supply is the number of students
 with a submitted profile who hold the skill at that level or above. The gap is demand - supply.
+
+At national size the figures take about a second of the database's work (every role's skills and
+every student's, grouped), and they change far less often than coordinators look at them. They are
+kept per *data version* in each process, as the equity report is: one small set of aggregates
+(the roles' count, ids and latest ``updated_at``, which a change of a role's skills touches; the
+verified organisations' count and ids; the student profiles' count, ids and latest ``updated_at``,
+which a change of a student's skills touches) that changes whenever the figures may have changed.
+Skill labels are read on each request. As with the other caches, two writes committed out of the
+order of their timestamps can leave a version where it was until the next change.
 """
 
 from __future__ import annotations
@@ -11,10 +20,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Integer, cast, extract, func, select
 from sqlalchemy.orm import Session
 
+from placement.cache import BoundedCache
 from placement.models import (
     Organisation,
     PlacementRole,
@@ -27,6 +38,7 @@ from placement.services import equity
 
 DEMAND_STATUSES = ("published", "closed")
 Cell = int | str
+FIGURES_KEPT = 8  # a few versions, each for every university and for all of them
 
 
 def quarter_of(day: date) -> str:
@@ -91,7 +103,7 @@ def _demand_cells(session: Session) -> DemandCells:
     for skill_id, level, required, sector, in_year, in_quarter, places in session.execute(query):
         asked = cells[(sector, f"{in_year} Q{in_quarter}")][(skill_id, level)]
         asked[0 if required else 1] += int(places or 0)
-    return cells
+    return {where: dict(asked) for where, asked in cells.items()}  # plain dicts: cached, shared
 
 
 def _demand(cells: DemandCells, filters: Filters) -> dict[tuple[str, int], list[int]]:
@@ -124,19 +136,55 @@ def _supply(session: Session, skills: set[str], university: str | None) -> dict[
     for skill_id, level, count in session.execute(query):
         for below in range(min(level, 5)):
             at_least[skill_id][below] += count
-    return at_least
+    return dict(at_least)
 
 
 def _labels(session: Session, skills: set[str]) -> dict[str, str]:
     return dict(session.execute(select(Skill.id, Skill.label).where(Skill.id.in_(skills))).all())
 
 
+_figures: BoundedCache[tuple[Any, ...], tuple[DemandCells, dict[str, list[int]]]] = BoundedCache(
+    FIGURES_KEPT
+)
+
+
+def data_version(session: Session) -> tuple[str, ...]:
+    """A value that changes whenever the demand or the supply may have changed."""
+    queries = (
+        select(
+            func.count(PlacementRole.id),
+            func.coalesce(func.sum(PlacementRole.id), 0),
+            func.max(PlacementRole.updated_at),
+        ),
+        select(func.count(Organisation.id), func.coalesce(func.sum(Organisation.id), 0)).where(
+            Organisation.status == "verified"
+        ),
+        select(
+            func.count(StudentProfile.id),
+            func.coalesce(func.sum(StudentProfile.id), 0),
+            func.max(StudentProfile.updated_at),
+        ),
+    )
+    found = [session.execute(query).one() for query in queries]
+    return tuple(str(value) for row in found for value in row)
+
+
 def figures(session: Session, university: str | None = None) -> Figures:
     """Demand by sector and quarter, and the supply (of one university's students if given)."""
-    demand = _demand_cells(session)
+
+    def read() -> tuple[DemandCells, dict[str, list[int]]]:
+        demand = _demand_cells(session)
+        skills = {skill_id for asked in demand.values() for skill_id, _ in asked}
+        return demand, _supply(session, skills, university)
+
+    key = (str(session.get_bind().url), university, data_version(session))
+    demand, supply = _figures.get(key, read)
     skills = {skill_id for asked in demand.values() for skill_id, _ in asked}
-    supply = _supply(session, skills, university)
     return Figures(university, demand, supply, _labels(session, skills))
+
+
+def clear() -> None:
+    _figures.clear()
 
 
 def _gap_rows(

@@ -248,6 +248,9 @@ def save_skills(session: Session, profile: StudentProfile, levels: dict[str, int
             current[skill_id].level = level
         else:
             profile.skills.append(StudentSkill(skill_id=skill_id, level=level))
+    # A change of skills alone would leave the profile's row untouched; the skills report's
+    # cache (skills_gap.data_version) and the universities' "changed since" read this.
+    profile.updated_at = utcnow()
     _changed(session, profile, "skills")
 
 
