@@ -2,7 +2,9 @@
 
 A page is found by seeking past the last row shown (``after``) or before the first (``before``),
 never by OFFSET, so page 1,000 costs what page 1 costs. What a round's snapshot says about ranks
-is read once per round and process (completed rounds never change) and kept in a small cache.
+is read once per round and process (completed rounds never change) and kept in a small cache; the
+ranks of every proposal as it is now, which the rank filters read, are kept per version of the
+round's pairs (a swap makes a new one).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session, defer, joinedload
 
 from placement.cache import BoundedCache
@@ -143,6 +145,9 @@ class RoundFacts:
 
 _facts: BoundedCache[tuple[int, str], RoundFacts] = BoundedCache(_CACHED_ROUNDS)
 _summaries: BoundedCache[tuple[int, str], dict[str, Any]] = BoundedCache(64)
+_ranks: BoundedCache[tuple[Any, ...], dict[int, tuple[int | None, int | None]]] = BoundedCache(
+    _CACHED_ROUNDS
+)
 
 
 def load_round(session: Session, round_id: int) -> MatchingRound | None:
@@ -185,17 +190,52 @@ def facts(session: Session, matching_round: MatchingRound) -> RoundFacts:
             *_lists(document),
         )
 
-    key = (matching_round.id, f"{matching_round.snapshot_sha256}:{equity.identity(matching_round)}")
-    return _facts.get(key, build)
+    return _facts.get(_facts_key(matching_round), build)
+
+
+def _facts_key(matching_round: MatchingRound) -> tuple[int, str]:
+    return (
+        matching_round.id,
+        f"{matching_round.snapshot_sha256}:{equity.identity(matching_round)}",
+    )
+
+
+def _pairs_version(session: Session, round_id: int) -> tuple[Any, ...]:
+    """A value that changes whenever a proposal of the round is added, removed or given another
+    role (a swap): the student of a proposal never changes, so its role is what ranks read."""
+    return tuple(
+        session.execute(
+            select(
+                func.count(Proposal.id),
+                func.coalesce(func.sum(Proposal.role_id), 0),
+                func.coalesce(
+                    func.sum(cast(Proposal.role_id, BigInteger) * Proposal.student_id), 0
+                ),
+            ).where(Proposal.round_id == round_id)
+        ).one()
+    )
 
 
 def _current_ranks(
-    session: Session, round_id: int, facts_: RoundFacts
+    session: Session, matching_round: MatchingRound, facts_: RoundFacts
 ) -> dict[int, tuple[int | None, int | None]]:
-    pairs = session.execute(
-        select(Proposal.student_id, Proposal.role_id).where(Proposal.round_id == round_id)
+    """Every proposal's ranks as the proposals are now, kept per round and version of its pairs
+    (the rank filters read them all: 0.2 s for a national round)."""
+
+    def build() -> dict[int, tuple[int | None, int | None]]:
+        pairs = session.execute(
+            select(Proposal.student_id, Proposal.role_id).where(
+                Proposal.round_id == matching_round.id
+            )
+        )
+        return facts_.ranks((student, role) for student, role in pairs)
+
+    key = (
+        str(session.get_bind().url),
+        _facts_key(matching_round),
+        _pairs_version(session, matching_round.id),
     )
-    return facts_.ranks((student, role) for student, role in pairs)
+    return _ranks.get(key, build)
 
 
 def summary(session: Session, matching_round: MatchingRound) -> dict[str, Any]:
@@ -215,6 +255,7 @@ def summary(session: Session, matching_round: MatchingRound) -> dict[str, Any]:
 def clear_cache() -> None:
     _facts.clear()
     _summaries.clear()
+    _ranks.clear()
 
 
 def _sort_key(sort: str) -> ColumnElement[Any]:
@@ -245,8 +286,10 @@ def _joined(query: Select[Any], filters: Filters) -> Select[Any]:
     )
 
 
-def _filtered(session: Session, round_id: int, filters: Filters, facts_: RoundFacts) -> Select[Any]:
-    query = _joined(select(Proposal.id), filters).where(Proposal.round_id == round_id)
+def _filtered(
+    session: Session, matching_round: MatchingRound, filters: Filters, facts_: RoundFacts
+) -> Select[Any]:
+    query = _joined(select(Proposal.id), filters).where(Proposal.round_id == matching_round.id)
     conditions: list[ColumnElement[bool]] = []
     if filters.status:
         conditions.append(Proposal.status == filters.status)
@@ -265,7 +308,7 @@ def _filtered(session: Session, round_id: int, filters: Filters, facts_: RoundFa
     if filters.locked:
         conditions.append(Proposal.locked.is_(filters.locked == "yes"))
     if filters.first_choice or filters.not_preferred:
-        ranks = _current_ranks(session, round_id, facts_)
+        ranks = _current_ranks(session, matching_round, facts_)
     if filters.first_choice:
         first = sorted(student for student, (mine, _) in ranks.items() if mine == 1)
         conditions.append(_in(Proposal.student_id, first))
@@ -306,7 +349,7 @@ def page(
     """One page of the round's proposals that the filters keep, after or before a proposal."""
     round_facts = facts(session, matching_round)
     key = _sort_key(filters.sort)
-    base = _filtered(session, matching_round.id, filters, round_facts)
+    base = _filtered(session, matching_round, filters, round_facts)
     # "Forwards" walks the order shown on screen; descending order is ascending read backwards.
     shown_ascending = not filters.descending
     cursor = after if after is not None else before

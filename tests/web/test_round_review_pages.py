@@ -236,3 +236,19 @@ def test_a_swapped_proposal_shows_and_filters_by_the_ranks_of_its_new_role(clien
     assert "Student's: 1st" not in text_of(client.get(url))
     assert _boxes(client.get(url + "?first_choice=1")) == []
     assert _boxes(client.get(url + "?not_preferred=1")) == [proposal.id]
+
+
+def test_the_rank_filters_read_every_proposal_once_until_a_proposal_changes_role(client, seven):
+    review.clear_cache()
+    url = f"/coordinator/rounds/{seven.id}"
+    first_choice = _boxes(client.get(url + "?first_choice=1"))
+    not_preferred = _boxes(client.get(url + "?not_preferred=1"))
+    assert review._ranks.builds == 1
+    assert _boxes(client.get(url + "?first_choice=1")) == first_choice
+    assert review._ranks.builds == 1 and len(first_choice) + len(not_preferred) > 0
+
+    proposal = db.session.get(Proposal, seven.proposals[0].id)
+    proposal.role_id = seven.proposals[1].role_id  # another role, as a swap gives
+    db.session.commit()
+    client.get(url + "?not_preferred=1")
+    assert review._ranks.builds == 2
