@@ -102,9 +102,8 @@ def _skill_filters() -> skills_gap.Filters:
 @bp.route("/reports/skills")
 def skills() -> str:
     filters = _skill_filters()
-    found = skills_gap.figures(db.session, filters.university)
-    rows = skills_gap.gaps(db.session, filters, found)
-    top = [row for row in rows if row.gap > 0][:10]
+    found = skills_gap.report(db.session, filters)
+    top = [row for row in found.rows if row.gap > 0][:10]
     # The chart draws numbers: it leaves out a gap whose student count the table withholds.
     charted = [row for row in top if row.supply_shown == row.supply]
     chart = None
@@ -123,26 +122,24 @@ def skills() -> str:
             ],
             value_label="Places or students",
         )
-    periods = skills_gap.periods(db.session)
-    sectors = skills_gap.sectors_in_demand(db.session)
     return render_template(
         "coordinator/reports/skills.html",
         filters=filters,
-        rows=rows[:SKILL_ROWS_SHOWN],
-        row_count=len(rows),
+        rows=found.rows[:SKILL_ROWS_SHOWN],
+        row_count=len(found.rows),
         top=top,
         chart=chart,
-        periods=periods,
+        periods=found.periods,
         sectors=reference.sectors(),
         universities=reference.universities(),
-        by_sector=skills_gap.largest_by(db.session, "sector", sectors, filters, found=found),
-        by_period=skills_gap.largest_by(db.session, "period", periods, filters, found=found),
+        by_sector=found.by_sector,
+        by_period=found.by_period,
     )
 
 
 @bp.route("/reports/skills.csv")
 def skills_csv() -> Response:
-    rows = skills_gap.gaps(db.session, _skill_filters())
+    rows = skills_gap.report(db.session, _skill_filters()).rows
     return csv_response(
         "skills-demand-and-supply.csv", skills_gap.CSV_HEADER, skills_gap.csv_rows(rows)
     )

@@ -10,8 +10,10 @@ kept per *data version* in each process, as the equity report is: one small set 
 (the roles' count, ids and latest ``updated_at``, which a change of a role's skills touches; the
 verified organisations' count and ids; the student profiles' count, ids and latest ``updated_at``,
 which a change of a student's skills touches) that changes whenever the figures may have changed.
-Skill labels are read on each request. As with the other caches, two writes committed out of the
-order of their timestamps can leave a version where it was until the next change.
+and the taxonomy's size and labels. The page's tables for each set of filters are kept per version
+too, so a coordinator looking again costs the version's few aggregates. As with the other caches,
+two writes committed out of the order of their timestamps can leave a version where it was until
+the next change.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from placement.services import equity
 DEMAND_STATUSES = ("published", "closed")
 Cell = int | str
 FIGURES_KEPT = 8  # a few versions, each for every university and for all of them
+REPORTS_KEPT = 32  # the report for each filter coordinators use, at the latest versions
 
 
 def quarter_of(day: date) -> str:
@@ -164,20 +167,25 @@ def data_version(session: Session) -> tuple[str, ...]:
             func.coalesce(func.sum(StudentProfile.id), 0),
             func.max(StudentProfile.updated_at),
         ),
+        # The taxonomy (labels name and order the rows): reloaded rarely, by a command.
+        select(func.count(Skill.id), func.coalesce(func.sum(func.length(Skill.label)), 0)),
     )
     found = [session.execute(query).one() for query in queries]
     return tuple(str(value) for row in found for value in row)
 
 
-def figures(session: Session, university: str | None = None) -> Figures:
-    """Demand by sector and quarter, and the supply (of one university's students if given)."""
+def figures(
+    session: Session, university: str | None = None, version: tuple[str, ...] | None = None
+) -> Figures:
+    """Demand by sector and quarter, and the supply (of one university's students if given);
+    ``version`` is the :func:`data_version` when the caller has just read it."""
 
     def read() -> tuple[DemandCells, dict[str, list[int]]]:
         demand = _demand_cells(session)
         skills = {skill_id for asked in demand.values() for skill_id, _ in asked}
         return demand, _supply(session, skills, university)
 
-    key = (str(session.get_bind().url), university, data_version(session))
+    key = (str(session.get_bind().url), university, version or data_version(session))
     demand, supply = _figures.get(key, read)
     skills = {skill_id for asked in demand.values() for skill_id, _ in asked}
     return Figures(university, demand, supply, _labels(session, skills))
@@ -185,6 +193,7 @@ def figures(session: Session, university: str | None = None) -> Figures:
 
 def clear() -> None:
     _figures.clear()
+    _reports.clear()
 
 
 def _gap_rows(
@@ -333,3 +342,38 @@ def csv_rows(rows: list[GapRow]) -> list[list[object]]:
         ]
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the skills report page shows for one set of filters."""
+
+    filters: Filters
+    rows: list[GapRow]  # every (skill, level) in demand, the largest gap first
+    periods: list[str]
+    sectors: list[str]  # sectors of the roles in demand
+    by_sector: list[tuple[str, list[GapRow]]]
+    by_period: list[tuple[str, list[GapRow]]]
+
+
+_reports: BoundedCache[tuple[Any, ...], Report] = BoundedCache(REPORTS_KEPT)
+
+
+def report(session: Session, filters: Filters) -> Report:
+    """The page's tables for these filters, built once per data version in each process."""
+    version = data_version(session)
+
+    def build() -> Report:
+        found = figures(session, filters.university, version)
+        periods_ = periods(session)
+        sectors = sectors_in_demand(session)
+        return Report(
+            filters,
+            gaps(session, filters, found),
+            periods_,
+            sectors,
+            largest_by(session, "sector", sectors, filters, found=found),
+            largest_by(session, "period", periods_, filters, found=found),
+        )
+
+    return _reports.get((str(session.get_bind().url), filters, version), build)

@@ -53,6 +53,10 @@ def _cached(university: str | None = None) -> tuple[object, object]:
     return found.demand, found.supply
 
 
+def _main(page: str) -> str:
+    return page.split("<main", 1)[1].split("</main>", 1)[0]
+
+
 def test_looking_at_the_report_again_reuses_the_figures_while_nothing_changes(app, client):
     _programme()
     coordinator = create_coordinator()
@@ -63,7 +67,9 @@ def test_looking_at_the_report_again_reuses_the_figures_while_nothing_changes(ap
     again = text_of(client.get("/coordinator/reports/skills?sector=fintech"))
 
     assert "Python" in first and "Python" in again
-    assert skills_gap._figures.builds == 1
+    assert skills_gap._figures.builds == 1 and skills_gap._reports.builds == 2
+    assert _main(text_of(client.get("/coordinator/reports/skills"))) == _main(first)
+    assert skills_gap._reports.builds == 2
     assert _cached() == _fresh()
     text_of(client.get("/coordinator/reports/skills?university=imperial"))
     assert skills_gap._figures.builds == 2  # each university's supply is its own
@@ -125,9 +131,13 @@ def _student_moves_university(programme) -> None:
 def test_each_change_the_figures_count_gives_the_figures_a_fresh_reading_gives(app, change):
     programme = _programme()
     before = {university: _cached(university) for university in (None, "ucl")}
+    skills_gap.report(db.session, skills_gap.Filters(university="ucl"))
     change(programme)
     db.session.commit()
     for university in (None, "ucl"):
         after = _cached(university)
         assert after == _fresh(university)
     assert {university: _cached(university) for university in (None, "ucl")} != before
+    shown = skills_gap.report(db.session, skills_gap.Filters(university="ucl"))
+    skills_gap.clear()
+    assert skills_gap.report(db.session, skills_gap.Filters(university="ucl")) == shown
