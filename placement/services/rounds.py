@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from placement import work
+from placement.cache import BoundedCache
 from placement.errors import Conflict, NotFound, ValidationFailed
 from placement.models import (
     MatchingRound,
@@ -173,6 +174,67 @@ def _roles_not_ready(session: Session, after: int | None) -> list[tuple[Any, str
     return [(role, _role_problem(role)) for role in session.execute(query)]
 
 
+_counts: BoundedCache[tuple[Any, ...], tuple[int, ...]] = BoundedCache(4)
+
+
+def _counted(model: Any, *more: Any) -> Any:
+    return select(func.count(model.id), func.coalesce(func.sum(model.id), 0), *more)
+
+
+def readiness_version(session: Session) -> tuple[str, ...]:
+    """A value that changes whenever a readiness count may have changed: the profiles (count,
+    ids, latest ``updated_at``, which a change of skills touches), the live offers, the approved
+    proposals, the roles (count, ids, latest ``updated_at``, places and places taken) and the
+    verified organisations. As with the other caches, two writes committed out of the order of
+    their timestamps can leave it where it was until the next change."""
+    queries = (
+        _counted(StudentProfile, func.max(StudentProfile.updated_at)),
+        _counted(Offer).where(Offer.status.in_(("pending", "accepted"))),
+        _counted(Proposal).where(Proposal.status == "approved"),
+        _counted(
+            PlacementRole,
+            func.max(PlacementRole.updated_at),
+            func.coalesce(func.sum(PlacementRole.places), 0),
+            func.coalesce(func.sum(PlacementRole.places_taken), 0),
+        ),
+        _counted(Organisation),
+        _counted(Organisation).where(Organisation.status == "verified"),
+    )
+    found = [session.execute(query).one() for query in queries]
+    return tuple(str(value) for row in found for value in row)
+
+
+def _ready_counts(session: Session) -> tuple[int, ...]:
+    """Students, students ready, roles ready, their places left, roles not closed, and
+    organisations not verified; counted once per :func:`readiness_version` in each process (the
+    students ready take 150 ms to count at national size)."""
+
+    def count() -> tuple[int, ...]:
+        everyone, students_ready = session.execute(
+            select(func.count(StudentProfile.id), func.count(case((ready_for_next_round(), 1))))
+        ).one()
+        roles_ready, places_ready = session.execute(
+            select(func.count(PlacementRole.id), func.coalesce(func.sum(PLACES_LEFT), 0))
+            .join(Organisation)
+            .where(snapshot.ready_role_where())
+        ).one()
+        roles_open = session.execute(
+            select(func.count(PlacementRole.id))
+            .join(Organisation)
+            .where(PlacementRole.status != "closed")
+        ).scalar_one()
+        not_verified = session.execute(
+            select(func.count(Organisation.id)).where(Organisation.status != "verified")
+        ).scalar_one()
+        return everyone, students_ready, roles_ready, places_ready, roles_open, not_verified
+
+    return _counts.get((str(session.get_bind().url), readiness_version(session)), count)
+
+
+def clear_readiness() -> None:
+    _counts.clear()
+
+
 def readiness(
     session: Session, after: int | None = None, roles_after: int | None = None
 ) -> Readiness:
@@ -182,19 +244,9 @@ def readiness(
     ready likewise after ``roles_after``; organisations not verified, the oldest
     :data:`NOT_READY_PAGE`.
     """
-    everyone, students_ready = session.execute(
-        select(func.count(StudentProfile.id), func.count(case((ready_for_next_round(), 1))))
-    ).one()
-    roles_ready, places_ready = session.execute(
-        select(func.count(PlacementRole.id), func.coalesce(func.sum(PLACES_LEFT), 0))
-        .join(Organisation)
-        .where(snapshot.ready_role_where())
-    ).one()
-    roles_open = session.execute(
-        select(func.count(PlacementRole.id))
-        .join(Organisation)
-        .where(PlacementRole.status != "closed")
-    ).scalar_one()
+    everyone, students_ready, roles_ready, places_ready, roles_open, not_verified_count = (
+        _ready_counts(session)
+    )
     listed = _not_ready_page(session, after)
     page = listed[:NOT_READY_PAGE]
     roles = _roles_not_ready(session, roles_after)
@@ -217,9 +269,7 @@ def readiness(
         next_after=page[-1].id if len(listed) > NOT_READY_PAGE else None,
         roles_not_ready_count=roles_open - roles_ready,
         roles_next_after=roles[NOT_READY_PAGE - 1][0].id if len(roles) > NOT_READY_PAGE else None,
-        organisations_not_verified_count=session.execute(
-            select(func.count(Organisation.id)).where(not_verified)
-        ).scalar_one(),
+        organisations_not_verified_count=not_verified_count,
     )
 
 
