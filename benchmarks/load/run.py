@@ -117,17 +117,23 @@ def load_demo(url: str, folder: Path, schema: str) -> None:
 
 
 def prepare(url: str, folder: Path, schema: str, load: bool = True) -> Path:
-    """The demo data, plus known passwords for 50 students, 20 members and 3 coordinators."""
+    """The demo data, plus known passwords for 50 students, 20 members and 3 coordinators (never
+    the demo's three printed accounts, whose passwords stay as the README gives them)."""
     if load:
         load_demo(url, folder, schema)
     from placement.models import StudentProfile, User
+    from placement.services.demo import DEMO_ACCOUNTS
+
+    printed = [account.email for account in DEMO_ACCOUNTS]
 
     engine = create_engine(url)
     password_hash = CHEAP_HASHER.hash(PASSWORD)
     accounts: dict[str, list[dict[str, str]]] = {}
     with engine.begin() as connection:
         for role, count in PEOPLE.items():
-            query = select(User.id, User.email).where(User.role == role, User.active.is_(True))
+            query = select(User.id, User.email).where(
+                User.role == role, User.active.is_(True), User.email.not_in(printed)
+            )
             if role == "student":
                 query = query.join(StudentProfile, StudentProfile.user_id == User.id).where(
                     StudentProfile.status == "submitted"
