@@ -13,7 +13,7 @@ from placement.coordinator.forms import AnswerRequestForm
 from placement.errors import Conflict, ValidationFailed
 from placement.extensions import db
 from placement.models import ChangeRequest, Offer, Proposal
-from placement.services import change_requests, students
+from placement.services import change_requests, mail, students
 
 
 @bp.route("/requests")
@@ -63,6 +63,15 @@ def answer_change_request(request_id: int) -> str | Response:
             db.session.rollback()
             form.form_errors.append(conflict.message)
         else:
+            mail.send(
+                db.session,
+                found.student.user.email,
+                "Your change request has been answered",
+                "change_request_answered",
+                outcome=change_requests.OUTCOMES[found.status],
+                reply=found.reply,
+                link=url_for("student.change_request", _external=True),
+            )
             db.session.commit()
             flash("Answer sent to the student.", "success")
             return redirect(url_for("coordinator.change_requests_list"))

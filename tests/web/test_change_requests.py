@@ -77,3 +77,28 @@ def test_a_student_cannot_have_more_than_three_requests_waiting(app, client):
     assert "You already have 3 requests waiting for an answer" in refused
     assert "One more" in refused
     assert db.session.query(ChangeRequest).count() == 3
+
+
+def test_the_student_is_emailed_the_answer_once_and_a_refused_answer_sends_nothing(
+    app, client, outbox
+):
+    pool, student = _locked_student()
+    sign_in(client, student.user.email, PASSWORD)
+    submit(client, "/student/requests", {"message": "Please add SQL to my skills"})
+    (request,) = db.session.query(ChangeRequest).all()
+    submit(client, "/sign-out", {})
+    sign_in(client, pool["coordinator"].email, PASSWORD)
+    outbox.clear()
+    url = f"/coordinator/requests/{request.id}"
+
+    submit(client, url, {"outcome": "declined", "reply": ""})
+    assert len(outbox) == 0
+    submit(client, url, {"outcome": "declined", "reply": "The round has started: ask next term."})
+    submit(client, url, {"outcome": "done", "reply": "Again"}, page="/coordinator/rounds/new")
+
+    (message,) = outbox
+    assert message.to == [student.user.email]
+    assert message.subject.startswith("Your change request has been answered")
+    assert "Not possible" in message.body
+    assert "The round has started: ask next term." in message.body
+    assert "/student/requests" in message.body
