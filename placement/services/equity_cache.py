@@ -19,35 +19,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from placement.cache import BoundedCache
 from placement.models import EqualityMonitoring, MatchingRound, Placement, StudentProfile
-from placement.services import equity
+from placement.services import equity, versions
+from placement.services.versions import counted
 
 REPORTS_KEPT = 4
 
 _reports: BoundedCache[tuple[Any, ...], equity.EquityReport] = BoundedCache(REPORTS_KEPT)
 
 
-def _counted(model: Any, *more: Any) -> Any:
-    return select(func.count(model.id), func.coalesce(func.sum(model.id), 0), *more)
-
-
 def data_version(session: Session) -> tuple[str, ...]:
     """A value that changes whenever what the equity report reads may have changed."""
     queries = (
-        _counted(StudentProfile, func.max(StudentProfile.updated_at)),
-        _counted(EqualityMonitoring, func.max(EqualityMonitoring.updated_at)),
-        _counted(Placement).where(Placement.status.in_(equity.PLACED_STATUSES)),
-        _counted(Placement),
-        _counted(MatchingRound, func.max(MatchingRound.completed_at)).where(
+        counted(StudentProfile, func.max(StudentProfile.updated_at)),
+        counted(EqualityMonitoring, func.max(EqualityMonitoring.updated_at)),
+        counted(Placement).where(Placement.status.in_(equity.PLACED_STATUSES)),
+        counted(Placement),
+        counted(MatchingRound, func.max(MatchingRound.completed_at)).where(
             MatchingRound.status == "completed", MatchingRound.result.is_not(None)
         ),
     )
-    found = [session.execute(query).one() for query in queries]
-    return tuple(str(value) for row in found for value in row)
+    return versions.version(session, queries)
 
 
 def report(session: Session, matching_round: MatchingRound | None = None) -> equity.EquityReport:

@@ -24,7 +24,8 @@ from placement.models import (
     StudentSkill,
 )
 from placement.models._types import utcnow
-from placement.services import audit, snapshot
+from placement.services import audit, snapshot, versions
+from placement.services.versions import counted
 
 HELD = ("approved", "offered")
 RUNNABLE = ("draft", "queued")
@@ -177,10 +178,6 @@ def _roles_not_ready(session: Session, after: int | None) -> list[tuple[Any, str
 _counts: BoundedCache[tuple[Any, ...], tuple[int, ...]] = BoundedCache(4)
 
 
-def _counted(model: Any, *more: Any) -> Any:
-    return select(func.count(model.id), func.coalesce(func.sum(model.id), 0), *more)
-
-
 def readiness_version(session: Session) -> tuple[str, ...]:
     """A value that changes whenever a readiness count may have changed: the profiles (count,
     ids, latest ``updated_at``, which a change of skills touches), the live offers, the approved
@@ -188,20 +185,19 @@ def readiness_version(session: Session) -> tuple[str, ...]:
     verified organisations. As with the other caches, two writes committed out of the order of
     their timestamps can leave it where it was until the next change."""
     queries = (
-        _counted(StudentProfile, func.max(StudentProfile.updated_at)),
-        _counted(Offer).where(Offer.status.in_(("pending", "accepted"))),
-        _counted(Proposal).where(Proposal.status == "approved"),
-        _counted(
+        counted(StudentProfile, func.max(StudentProfile.updated_at)),
+        counted(Offer).where(Offer.status.in_(("pending", "accepted"))),
+        counted(Proposal).where(Proposal.status == "approved"),
+        counted(
             PlacementRole,
             func.max(PlacementRole.updated_at),
             func.coalesce(func.sum(PlacementRole.places), 0),
             func.coalesce(func.sum(PlacementRole.places_taken), 0),
         ),
-        _counted(Organisation),
-        _counted(Organisation).where(Organisation.status == "verified"),
+        counted(Organisation),
+        counted(Organisation).where(Organisation.status == "verified"),
     )
-    found = [session.execute(query).one() for query in queries]
-    return tuple(str(value) for row in found for value in row)
+    return versions.version(session, queries)
 
 
 def _ready_counts(session: Session) -> tuple[int, ...]:

@@ -36,7 +36,8 @@ from placement.models import (
     StudentProfile,
     StudentSkill,
 )
-from placement.services import equity
+from placement.services import equity, versions
+from placement.services.versions import counted
 
 DEMAND_STATUSES = ("published", "closed")
 Cell = int | str
@@ -154,24 +155,13 @@ _figures: BoundedCache[tuple[Any, ...], tuple[DemandCells, dict[str, list[int]]]
 def data_version(session: Session) -> tuple[str, ...]:
     """A value that changes whenever the demand or the supply may have changed."""
     queries = (
-        select(
-            func.count(PlacementRole.id),
-            func.coalesce(func.sum(PlacementRole.id), 0),
-            func.max(PlacementRole.updated_at),
-        ),
-        select(func.count(Organisation.id), func.coalesce(func.sum(Organisation.id), 0)).where(
-            Organisation.status == "verified"
-        ),
-        select(
-            func.count(StudentProfile.id),
-            func.coalesce(func.sum(StudentProfile.id), 0),
-            func.max(StudentProfile.updated_at),
-        ),
+        counted(PlacementRole, func.max(PlacementRole.updated_at)),
+        counted(Organisation).where(Organisation.status == "verified"),
+        counted(StudentProfile, func.max(StudentProfile.updated_at)),
         # The taxonomy (labels name and order the rows): reloaded rarely, by a command.
         select(func.count(Skill.id), func.coalesce(func.sum(func.length(Skill.label)), 0)),
     )
-    found = [session.execute(query).one() for query in queries]
-    return tuple(str(value) for row in found for value in row)
+    return versions.version(session, queries)
 
 
 def figures(
