@@ -190,13 +190,16 @@ def _skills_of(session: Session, ids: set[int]) -> dict[int, dict[str, dict[str,
 def filtered(open_roles: OpenRoles, filters: dict[str, str]) -> list[int]:
     """The open role ids that the page's filters (skill, sector, borough, work mode) keep."""
     wanted = [(n, filters.get(name)) for n, name in enumerate(("sector", "borough", "work_mode"))]
+    wanted = [(n, value) for n, value in wanted if value]
     skill = filters.get("skill")
+    if not wanted and not skill:
+        return list(open_roles.ids)
     with_skill = open_roles.skills.get(skill, frozenset()) if skill else None
     return [
         role_id
         for role_id in open_roles.ids
         if (with_skill is None or role_id in with_skill)
-        and all(not value or open_roles.facets[role_id][n] == value for n, value in wanted)
+        and all(open_roles.facets[role_id][n] == value for n, value in wanted)
     ]
 
 

@@ -71,6 +71,8 @@ class RolesPage:
     # Of the roles the filters keep, how many the student can be matched to (None: not known yet).
     matched_count: int | None = None
     open_count: int = 0
+    # Every open role at the version this page was made from (the page's other parts read it).
+    open_roles: open_role_cache.OpenRoles | None = None
 
     @property
     def first(self) -> int:
@@ -127,6 +129,7 @@ def roles_page(
         view=view,
         matched_count=matched_count,
         open_count=len(kept),
+        open_roles=cached,
     )
 
 

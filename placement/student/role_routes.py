@@ -106,7 +106,7 @@ def roles() -> str:
         views={name: _view_link(filters, name) for name in student_roles.VIEWS},
         matched_count=found.matched_count,
         open_count=found.open_count,
-        openings=_openings(profile) if found.matched_count is not None else [],
+        openings=_openings(profile, found.open_roles) if found.matched_count is not None else [],
     )
 
 
@@ -114,14 +114,16 @@ def _view_link(filters: dict[str, str], view: str) -> str:
     return url_for("student.roles") + "?" + urlencode({**filters, "show": view})
 
 
-def _openings(profile: StudentProfile) -> list[role_openers.Opening]:
+def _openings(
+    profile: StudentProfile, open_roles: open_role_cache.OpenRoles | None
+) -> list[role_openers.Opening]:
     """Changes that would open more of all the open roles (not only the filtered ones).
 
     They are worked out from the engine's hard rules on every open role, once per student and
     version of the open roles in each process; past ``OPENINGS_ROLE_LIMIT`` open roles
     (national size) the page leaves them out.
     """
-    open_roles = open_role_cache.current(db.session)
+    open_roles = open_roles or open_role_cache.current(db.session)
     if len(open_roles.ids) > OPENINGS_ROLE_LIMIT:
         return []
     return open_role_cache.openings(
