@@ -36,10 +36,13 @@ NONE = np.iinfo(np.int64).max
 def _keys(scorer: Scorer, tables, rows, cols, units, usable):
     """Composite student and role keys (key << TICKET_BITS | ticket bits), -1 where unusable."""
     student_key, role_key = preference_blocks(scorer, tables, rows, cols, units)
-    ticket = pair_tickets_of(scorer, np.repeat(rows, cols.size), np.tile(cols, rows.size))
-    ticket = (ticket >> np.uint64(64 - TICKET_BITS)).astype(np.int64).reshape(rows.size, cols.size)
-    student = np.where(usable, (student_key << TICKET_BITS) | ticket, -1)
-    role = np.where(usable, (role_key << TICKET_BITS) | ticket, -1)
+    i, j = np.nonzero(usable)  # tickets for the usable pairs only: most of a block is not
+    ticket = pair_tickets_of(scorer, rows[i], cols[j])
+    ticket = (ticket >> np.uint64(64 - TICKET_BITS)).astype(np.int64)
+    student = np.full(units.shape, -1, dtype=np.int64)
+    role = np.full(units.shape, -1, dtype=np.int64)
+    student[i, j] = (student_key[i, j] << TICKET_BITS) | ticket
+    role[i, j] = (role_key[i, j] << TICKET_BITS) | ticket
     return student, role
 
 
