@@ -10,7 +10,7 @@ from support.factories import create_organisation, create_role, create_student
 from placement.extensions import db
 from placement.models import MatchingRound, Offer, Proposal, User
 from placement.models._types import utcnow
-from placement.services import equity, university_data
+from placement.services import equity, students, university_data
 
 
 def get(client, token, url, **query):
@@ -155,3 +155,20 @@ def test_invited_students_who_never_set_a_password_are_invited(app):
     db.session.commit()
     page = university_data.students(db.session, "ucl")
     assert [item["stage"] for item in page.items] == ["invited"]
+
+
+def test_updated_since_keeps_a_student_who_changed_only_their_skills(app, client):
+    token, _row = issue(create_partner("ucl"))
+    quiet, edited = sharing_student(), sharing_student()
+    long_ago = utcnow() - timedelta(days=30)
+    for profile in (quiet, edited):
+        profile.updated_at = long_ago
+        profile.sharing_changed_at = long_ago
+    db.session.commit()
+    since = utcnow() - timedelta(days=1)
+
+    students.save_skills(db.session, edited, {"python": 5})
+    db.session.commit()
+
+    items = get(client, token, "/api/v1/students", updated_since=since.isoformat())["items"]
+    assert [item["id"] for item in items] == [edited.id]
