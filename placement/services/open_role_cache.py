@@ -39,7 +39,7 @@ from placement.models import (
     RoleSkill,
     StudentProfile,
 )
-from placement.services import snapshot
+from placement.services import snapshot, versions
 
 VERSIONS_KEPT = 2
 RANKINGS_KEPT = 512
@@ -118,9 +118,7 @@ def data_version(session: Session) -> tuple[Any, ...]:
         func.coalesce(func.sum(OrganisationInterest.id * 7 + OrganisationInterest.rank), 0),
         func.max(OrganisationInterest.created_at),
     )
-    found = session.execute(roles).one()
-    marked = session.execute(interests).one()
-    return tuple(str(value) for value in (*found, *marked))
+    return versions.version(session, (roles, interests))
 
 
 def current(session: Session) -> OpenRoles:
@@ -221,26 +219,26 @@ class Ranking:
         return len(self.order)
 
 
-def student_key(profile: StudentProfile, open_roles: OpenRoles) -> tuple[Any, ...]:
-    """What a student's answers against the open roles depend on: the open roles' version, the
-    student's snapshot entry and the roles whose organisations marked them (hashed)."""
+def _student(profile: StudentProfile, open_roles: OpenRoles) -> tuple[Any, ...]:
+    """The student's snapshot entry, the roles whose organisations marked them, and the cache key
+    of what their answers against the open roles depend on (the version and those two, hashed)."""
     student = _student_document(profile, open_roles)
     marked = sorted(open_roles.interests.get(profile.id, frozenset()))
     fingerprint = hashlib.sha256(
         json.dumps([student, marked], sort_keys=True, default=str).encode()
     ).hexdigest()
-    return (open_roles.version, profile.id, fingerprint)
+    return student, marked, (open_roles.version, profile.id, fingerprint)
+
+
+def student_key(profile: StudentProfile, open_roles: OpenRoles) -> tuple[Any, ...]:
+    """What a student's answers against the open roles depend on (see :func:`_student`)."""
+    return _student(profile, open_roles)[2]
 
 
 def ranking(profile: StudentProfile, open_roles: OpenRoles) -> Ranking:
     """Every open role id, best fit for the student first (the engine's order), cached."""
-
-    def rank() -> Ranking:
-        student = _student_document(profile, open_roles)
-        marked = sorted(open_roles.interests.get(profile.id, frozenset()))
-        return _rank(student, marked, open_roles)
-
-    return _rankings.get(student_key(profile, open_roles), rank)
+    student, marked, key = _student(profile, open_roles)
+    return _rankings.get(key, lambda: _rank(student, marked, open_roles))
 
 
 def _rank(student: dict[str, Any], marked: list[int], open_roles: OpenRoles) -> Ranking:
