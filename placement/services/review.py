@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, defer, joinedload
 from placement.cache import BoundedCache
 from placement.models import MatchingRound, Organisation, PlacementRole, Proposal, StudentProfile
 from placement.models.rounds import PROPOSAL_STATUSES
-from placement.services import equity, rounds, snapshot
+from placement.services import equity, rounds, snapshot, versions
+from placement.services.versions import counted
 
 PAGE_SIZE = 50
 SORTS = ("score", "student", "organisation")
@@ -200,20 +201,15 @@ def _facts_key(matching_round: MatchingRound) -> tuple[int, str]:
     )
 
 
-def _pairs_version(session: Session, round_id: int) -> tuple[Any, ...]:
+def _pairs_version(session: Session, round_id: int) -> tuple[str, ...]:
     """A value that changes whenever a proposal of the round is added, removed or given another
     role (a swap): the student of a proposal never changes, so its role is what ranks read."""
-    return tuple(
-        session.execute(
-            select(
-                func.count(Proposal.id),
-                func.coalesce(func.sum(Proposal.role_id), 0),
-                func.coalesce(
-                    func.sum(cast(Proposal.role_id, BigInteger) * Proposal.student_id), 0
-                ),
-            ).where(Proposal.round_id == round_id)
-        ).one()
-    )
+    pairs = counted(
+        Proposal,
+        func.coalesce(func.sum(Proposal.role_id), 0),
+        func.coalesce(func.sum(cast(Proposal.role_id, BigInteger) * Proposal.student_id), 0),
+    ).where(Proposal.round_id == round_id)
+    return versions.version(session, [pairs])
 
 
 def _current_ranks(
